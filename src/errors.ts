@@ -1,0 +1,65 @@
+/**
+ * The catalog of Cinesim's errors. Every error a user can meet is defined once here with a stable code
+ * (`CINE_ERR_*`), an HTTP status for the API and an exit code for the CLI; the data about what went wrong
+ * (`param`, `details`) stays separate from the human message. Retired codes are never reused.
+ */
+export interface ErrorKind {
+  readonly code: string;
+  readonly status: number;
+  readonly exitCode: number;
+}
+
+const kind = (code: string, status: number, exitCode = 1): ErrorKind => ({ code, status, exitCode });
+
+export const ERRORS = {
+  /** A flag or field has a bad value (bad size, negative seconds, unknown option). */
+  INVALID_ARGUMENT: kind('CINE_ERR_INVALID_ARGUMENT', 400, 2),
+  /** A prompt uses words outside the vocabulary, or says something contradictory. */
+  PROMPT_UNKNOWN_WORDS: kind('CINE_ERR_PROMPT_UNKNOWN_WORDS', 400, 2),
+  PROMPT_INVALID: kind('CINE_ERR_PROMPT_INVALID', 400, 2),
+  /** An input file (image, clip, dataset) cannot be read or is the wrong kind. */
+  INPUT_UNREADABLE: kind('CINE_ERR_INPUT_UNREADABLE', 400, 2),
+  /** A model folder or manifest is missing or malformed. */
+  MODEL_INVALID: kind('CINE_ERR_MODEL_INVALID', 500, 1),
+  MODEL_NOT_FOUND: kind('CINE_ERR_MODEL_NOT_FOUND', 404, 2),
+  /** An external tool (ffmpeg) is missing or failed. */
+  TOOL_FAILED: kind('CINE_ERR_TOOL_FAILED', 500, 1),
+  CANCELLED: kind('CINE_ERR_CANCELLED', 499, 130),
+  INTERNAL: kind('CINE_ERR_INTERNAL', 500, 1),
+} as const satisfies Record<string, ErrorKind>;
+
+export class CinesimError extends Error {
+  readonly code: string;
+  readonly status: number;
+  readonly exitCode: number;
+  /** The flag or request field at fault, when there is one. */
+  readonly param: string | undefined;
+  readonly details: Readonly<Record<string, unknown>> | undefined;
+
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    options: { param?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'CinesimError';
+    this.code = kind.code;
+    this.status = kind.status;
+    this.exitCode = kind.exitCode;
+    this.param = options.param;
+    this.details = options.details;
+  }
+
+  /** The API's error body: `{error:{code,message,param}}`. */
+  toJSON(): { error: { code: string; message: string; param: string | null } } {
+    return { error: { code: this.code, message: this.message, param: this.param ?? null } };
+  }
+}
+
+export function isCinesimError(e: unknown): e is CinesimError {
+  return e instanceof CinesimError;
+}
+
+export function invalidArgument(param: string, message: string): CinesimError {
+  return new CinesimError(ERRORS.INVALID_ARGUMENT, message, { param });
+}
