@@ -36,6 +36,9 @@ export interface PromptSpec {
 
 export const MAX_OBJECTS = 3;
 
+/** The model reads at most this many prompt tokens, `<bos>` included (tokenizer.ts); captions fit in it. */
+export const MAX_PROMPT_TOKENS = 48;
+
 /** The attribute values captions may leave unsaid, because an unstated value means exactly this. */
 export const DEFAULTS = { size: 'medium', texture: 'plain', motion: 'static', camera: 'static' } as const;
 
@@ -96,4 +99,6 @@ export interface FrameState {
   background: Background;
   camera: CameraState;
   objects: readonly (ObjectSpec & ObjectState)[];
+  /** Seeds the background's procedural details (where clouds and stars are); 0 when absent. */
+  variant?: number;
 }
