@@ -1,0 +1,93 @@
+/**
+ * src/engine: the model runtime. The public surface, listed explicitly; everything else in this folder is
+ * internal. Only ./ort.ts touches ONNX Runtime.
+ */
+export {
+  VideoPipeline,
+  type VideoPipelineOptions,
+  type VideoComponents,
+  type PromptTokenizer,
+  type GenerateHooks,
+  type GenerateProgress,
+  type GenerateResult,
+  type GenerateStage,
+  type StageTimings,
+  type StepInfo,
+} from './pipeline.ts';
+export { resolveSettings, latentShapeFor, type GenerateRequest, type GenerateSettings } from './request.ts';
+export {
+  buildConditioning,
+  checkConditioning,
+  keepGivenFrames,
+  MODE_CAPABILITY,
+  NO_CONDITIONING,
+  type Conditioning,
+  type ConditioningMode,
+  type ConditioningTarget,
+  type ConditioningTensors,
+  type FrameEncoder,
+} from './conditioning.ts';
+export {
+  FlowMatchScheduler,
+  SAMPLERS,
+  shiftSigma,
+  type FlowMatchConfig,
+  type SamplerName,
+  type SetTimestepsOptions,
+} from './schedulers/flow-match.ts';
+export {
+  combineGuidance,
+  needsUnconditional,
+  GuidedDenoiser,
+  DEFAULT_GUIDANCE_BATCHING,
+  type GuidanceBatching,
+  type GuidedDenoiserOptions,
+} from './guidance.ts';
+export { VaeDecoder, VaeEncoder, type DecodedChunk, type DecodeOptions, type VaeSpec } from './vae.ts';
+export { Tokenizer, BOS_ID, PAD_ID } from './tokenizer.ts';
+export { PromptEncoder, padTokens, textRow, UNCONDITIONAL_TOKENS, type TextEmbeddings } from './text.ts';
+export { Transformer, type TransformerInputs } from './transformer.ts';
+export {
+  concatBatch,
+  copyFrames,
+  isValidFrameCount,
+  latentFrameCount,
+  latentSize,
+  makeLatents,
+  sliceFrames,
+  validFrameCountsAround,
+  zeroLatents,
+  type LatentShape,
+  type Latents,
+} from './latents.ts';
+export {
+  loadManifest,
+  requireKind,
+  resolveModel,
+  listModels,
+  modelSearchDirs,
+  FORMAT_VERSION,
+  MANIFEST_FILE,
+  type Manifest,
+  type VideoManifest,
+  type ProbeManifest,
+  type WorldManifest,
+  type ModelKind,
+  type DecoderCacheSpec,
+  type SamplingDefaults,
+  type LoadManifestOptions,
+  type ResolveModelOptions,
+} from './manifest.ts';
+export {
+  Session,
+  float32Tensor,
+  int64Tensor,
+  float32Output,
+  type Device,
+  type SessionOptions,
+  type Tensor,
+  type Feeds,
+  type Outputs,
+} from './ort.ts';
+export { throwIfAborted } from './cancel.ts';
+export { consoleLogger, type Logger } from './log.ts';

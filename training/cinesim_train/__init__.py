@@ -1,0 +1,1 @@
+"""Cinesim training recipes: the PyTorch side that produces the ONNX models the TypeScript engine runs."""

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Prepares .gpu/ (git-ignored, carried to the GPU machine): this machine's node binary, compressed, and the
+# cinesim CLI bundled into one file without native modules, enough for `cinesim world dataset`.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+mkdir -p .gpu
+[ -f .gpu/node.xz ] || xz -T2 -6 -c "$(command -v node)" > .gpu/node.xz
+node_modules/.bin/esbuild src/cli/main.ts --bundle --platform=node --format=esm --target=node20 \
+  --external:sharp --external:onnxruntime-node --outfile=.gpu/cinesim-main.mjs --log-level=warning
+cat > .gpu/cinesim.mjs <<'JS'
+import { main } from './cinesim-main.mjs';
+process.exitCode = await main(process.argv.slice(2));
+JS
+ls -la .gpu

@@ -1,0 +1,22 @@
+# Shared by the GPU stages: paths, the unpacked node binary, the datasets (written once per machine).
+WORK=/tmp/cinesim
+DATA=$WORK/data
+RUNS=$WORK/runs
+OUT=${OUT:-$WORK/out}
+mkdir -p "$WORK" "$RUNS" "$OUT"
+export PYTHONUNBUFFERED=1
+if [ ! -x "$WORK/node" ]; then
+  python3 -c "import lzma, shutil; shutil.copyfileobj(lzma.open('.gpu/node.xz'), open('$WORK/node', 'wb'))"
+  chmod +x "$WORK/node"
+fi
+echo "node $($WORK/node --version); $(python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())')"
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
+if [ ! -f "$DATA/.done" ]; then
+  t=$(date +%s)
+  training/gpu/datasets.sh "$WORK/node" .gpu/cinesim.mjs "$DATA" "${SCALE:-48}"
+  touch "$DATA/.done"
+  echo "datasets written in $(( $(date +%s) - t )) s"
+fi
+folders() { ls -d "$DATA"/$1-p* | paste -sd, -; }
+TRAIN_DATA="$(folders t2v-64x64),$(folders t2v-112x64),$(folders t2v-64x112)"
+VAL_DATA="$DATA/val-64x64-p0"

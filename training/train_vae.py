@@ -1,0 +1,149 @@
+"""Trains the causal 3D VAE on Shapes World clips.
+
+    /usr/bin/python3 training/train_vae.py --data=data/t2v-64,data/t2v-112x64 --val_data=data/val-64 --out=training/runs/vae
+
+Reads top to bottom: config, data, model, optimiser, loop (log, eval, checkpoint), final latent statistics.
+Resume with --resume=true (same --out). Stops at --max_steps or after --max_minutes of wall time.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import asdict, dataclass
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from cinesim_train.common import Budget, Logger, autocast, cosine_lr, count_params, load_checkpoint, parse_config, save_checkpoint, setup
+from cinesim_train.data import Buckets, load_clipsets, to_video
+from cinesim_train.metrics import psnr, ssim
+from cinesim_train.models.vae import VAE, VAEConfig
+
+
+@dataclass
+class Config:
+    # I/O
+    data: str = "data/t2v-64"            # comma-separated dataset folders (one per size)
+    val_data: str = ""                   # folder of held-out clips for PSNR/SSIM; empty: last clips of --data
+    out: str = "training/runs/vae"
+    resume: bool = False
+    max_clips: int = 0                   # 0 = all
+    # model
+    latent_channels: int = 8
+    channels: tuple = (32, 64, 128)
+    temporal_blocks: int = 2
+    # optimisation
+    batch: int = 16
+    lr: float = 4e-4
+    warmup: int = 200
+    max_steps: int = 4000
+    max_minutes: float = 0.0             # wall-time budget (0 = none)
+    kl_weight: float = 1e-6
+    grad_clip: float = 1.0
+    # logging
+    log_every: int = 50
+    eval_every: int = 500
+    eval_clips: int = 128
+    seed: int = 0
+    threads: int = 0
+
+
+def main() -> None:
+    cfg = parse_config(Config)
+    device = setup(cfg.seed, cfg.threads)
+    rng = np.random.default_rng(cfg.seed)
+    log = Logger(os.path.join(cfg.out, "log.jsonl"))
+
+    # --- data -----------------------------------------------------------------------------------------
+    sets = load_clipsets(cfg.data.split(","), cfg.max_clips)
+    val = load_clipsets([cfg.val_data])[0] if cfg.val_data else None
+    buckets = Buckets(sets, device)
+    val_frames = val.frames[: cfg.eval_clips] if val else sets[0].frames[-cfg.eval_clips:]
+
+    # --- model and optimiser --------------------------------------------------------------------------
+    model_cfg = VAEConfig(cfg.latent_channels, list(cfg.channels), cfg.temporal_blocks)
+    model = VAE(model_cfg).to(device)
+    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=(0.9, 0.99), weight_decay=0.0)
+    step = 0
+    ckpt_path = os.path.join(cfg.out, "ckpt.pt")
+    if cfg.resume and os.path.exists(ckpt_path):
+        ckpt = load_checkpoint(ckpt_path)
+        model.load_state_dict(ckpt["model"])
+        opt.load_state_dict(ckpt["optimizer"])
+        step = ckpt["step"]
+        log.log(event="resume", step=step)
+    log.log(event="start", params=count_params(model), clips=sum(len(s) for s in sets), device=str(device),
+            config=asdict(cfg))
+
+    def checkpoint(metrics: dict) -> None:
+        shift, scale = latent_stats(model, buckets, rng)
+        save_checkpoint(ckpt_path, model=model.state_dict(), optimizer=opt.state_dict(), step=step,
+                        config=asdict(cfg), model_config=asdict(model_cfg), latent_shift=shift, latent_scale=scale,
+                        metrics=metrics)
+
+    # --- loop -----------------------------------------------------------------------------------------
+    budget = Budget(cfg.max_steps, cfg.max_minutes)
+    metrics: dict = {}
+    while not budget.done(step):
+        for group in opt.param_groups:
+            group["lr"] = cosine_lr(step, cfg.lr, cfg.warmup, cfg.max_steps, time_fraction=budget.fraction())
+        b, idx = buckets.pick(rng, cfg.batch)
+        video = buckets.video(b, idx)
+        with autocast(device):
+            recon, mean, logvar = model(video)
+        recon = recon.float()
+        rec = F.l1_loss(recon, video) + F.mse_loss(recon, video)
+        kl = 0.5 * (mean.float().pow(2) + logvar.float().exp() - 1 - logvar.float()).mean()
+        loss = rec + cfg.kl_weight * kl
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+        opt.step()
+        step += 1
+        if step % cfg.log_every == 0 or step == 1:
+            log.log(step=step, loss=loss.item(), rec=rec.item(), kl=kl.item(), lr=opt.param_groups[0]["lr"],
+                    size=f"{sets[b].size[0]}x{sets[b].size[1]}")
+        if step % cfg.eval_every == 0:
+            metrics = evaluate(model, val_frames, device)
+            log.log(step=step, event="eval", **metrics)
+            checkpoint(metrics)
+
+    metrics = evaluate(model, val_frames, device)
+    log.log(step=step, event="final", minutes=budget.minutes(), **metrics)
+    checkpoint(metrics)
+
+
+@torch.no_grad()
+def evaluate(model: VAE, frames: np.ndarray, device) -> dict:
+    """Reconstruction PSNR/SSIM (encoder mean, whole-clip decode) on held-out clips."""
+    model.eval()
+    p, s = [], []
+    for i in range(0, len(frames), 16):
+        video = to_video(torch.from_numpy(np.ascontiguousarray(frames[i:i + 16])).to(device))
+        with autocast(device):
+            recon = model(video, sample=False)[0]
+        recon = recon.float().clamp(-1, 1)
+        p.append(psnr(recon, video))
+        s.append(ssim(recon, video))
+    model.train()
+    return {"psnr": float(torch.cat(p).mean()), "ssim": float(torch.cat(s).mean())}
+
+
+@torch.no_grad()
+def latent_stats(model: VAE, buckets: Buckets, rng: np.random.Generator, batches: int = 8) -> tuple[float, float]:
+    """Shift and scale that give the transformer unit-variance latents (baked into the exported VAE)."""
+    model.eval()
+    zs = []
+    for _ in range(batches):
+        b, idx = buckets.pick(rng, 16)
+        zs.append(model.encoder(buckets.video(b, idx))[0].float().flatten())
+    model.train()
+    z = torch.cat(zs)
+    return float(z.mean()), float(1.0 / z.std().clamp(min=1e-6))
+
+
+if __name__ == "__main__":
+    main()
