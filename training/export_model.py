@@ -126,20 +126,27 @@ def export_probe_folder(cfg: Config) -> dict:
     heads = ckpt["heads"]
     probe = Probe({k: len(h["values"]) for k, h in heads.items()}, ckpt["width"])
     probe.load_state_dict(ckpt["model"])
+    training = {"commands": [c.strip() for c in cfg.commands.split(";") if c.strip()], "hardware": cfg.hardware,
+                "steps": ckpt["step"], "config": ckpt["config"]}
+    return write_probe_folder(cfg.out, cfg.name, cfg.description, probe, heads, training, ckpt.get("metrics", {}))
+
+
+def write_probe_folder(out: str, name: str, description: str, probe: Probe, heads: dict, training: dict,
+                       metrics: dict) -> dict:
+    os.makedirs(out, exist_ok=True)
     names = list(heads)
     video_axes = {0: "B", 2: "F", 3: "H", 4: "W"}
-    _export(_ProbeOutputs(probe), (torch.randn(1, 3, 17, 64, 64),), os.path.join(cfg.out, "probe.onnx"), ["video"],
+    _export(_ProbeOutputs(probe), (torch.randn(1, 3, 17, 64, 64),), os.path.join(out, "probe.onnx"), ["video"],
             ["features", *names], {"video": video_axes, "features": {0: "B"}, **{n: {0: "B"} for n in names}})
     return {
         "formatVersion": FORMAT_VERSION,
-        "name": cfg.name,
+        "name": name,
         "kind": "probe",
-        "description": cfg.description,
+        "description": description,
         "sessions": {"probe": "probe.onnx"},
         "heads": [{"name": n, "values": heads[n]["values"], "multi": heads[n]["multi"]} for n in names],
-        "training": {"commands": [c.strip() for c in cfg.commands.split(";") if c.strip()], "hardware": cfg.hardware,
-                     "steps": ckpt["step"], "config": ckpt["config"]},
-        "metrics": ckpt.get("metrics", {}),
+        "training": training,
+        "metrics": metrics,
     }
 
 

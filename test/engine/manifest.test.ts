@@ -112,7 +112,7 @@ describe('resolveModel', () => {
   it('finds a name in the models folders, CINESIM_MODELS first', async () => {
     expect(await resolveModel('tiny-model', { modelsDirs: [fixtures], env: {} })).toBe(join(fixtures, 'tiny-model'));
     expect(await resolveModel('tiny-model', { modelsDirs: [], env: { CINESIM_MODELS: fixtures } })).toBe(join(fixtures, 'tiny-model'));
-    expect(await listModels({ modelsDirs: [fixtures], env: {} })).toEqual(['tiny-model']);
+    expect(await listModels({ modelsDirs: [fixtures], env: {} })).toEqual(['tiny-model', 'tiny-probe']);
   });
 
   it('lists the available models when a name is unknown', async () => {
