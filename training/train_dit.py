@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
 import torch
 
-from cinesim_train.common import Budget, Ema, Logger, autocast, cosine_lr, count_params, load_checkpoint, parse_config, save_checkpoint, setup
+from cinesim_train.common import Budget, adamw, Ema, Logger, autocast, cosine_lr, count_params, load_checkpoint, parse_config, save_checkpoint, setup
 from cinesim_train.data import Buckets, load_clipsets, to_video
 from cinesim_train.models.dit import DiT, DiTConfig
 from cinesim_train.models.text_encoder import TextEncoder, TextEncoderConfig
@@ -92,7 +92,7 @@ def main() -> None:
                         heads=cfg.heads, text_dim=cfg.text_dim)
     text_encoder, dit = TextEncoder(text_cfg).to(device), DiT(dit_cfg).to(device)
     params = list(text_encoder.parameters()) + list(dit.parameters())
-    opt = torch.optim.AdamW(params, lr=cfg.lr, betas=(0.9, 0.95), weight_decay=0.01)
+    opt = adamw(params, cfg.lr, (0.9, 0.95), 0.01, device)
     step = 0
     ckpt_path = os.path.join(cfg.out, "ckpt.pt")
     if cfg.resume and os.path.exists(ckpt_path):

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from cinesim_train.common import Budget, Logger, autocast, cosine_lr, count_params, load_checkpoint, parse_config, save_checkpoint, setup
+from cinesim_train.common import Budget, adamw, Logger, autocast, cosine_lr, count_params, load_checkpoint, parse_config, save_checkpoint, setup
 from cinesim_train.data import Buckets, label_heads, labels_for, load_clipsets, to_video
 from cinesim_train.models.probe import Probe
 
@@ -57,7 +57,7 @@ def main() -> None:
     val_labels = labels_for(val.records[:512], heads)
 
     model = Probe({k: len(h["values"]) for k, h in heads.items()}, cfg.width).to(device)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, weight_decay=0.01)
+    opt = adamw(model.parameters(), cfg.lr, (0.9, 0.999), 0.01, device)
     step = 0
     ckpt_path = os.path.join(cfg.out, "ckpt.pt")
     if cfg.resume and os.path.exists(ckpt_path):

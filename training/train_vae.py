@@ -17,7 +17,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from cinesim_train.common import Budget, Logger, autocast, cosine_lr, count_params, load_checkpoint, parse_config, save_checkpoint, setup
+from cinesim_train.common import Budget, adamw, Logger, autocast, cosine_lr, count_params, load_checkpoint, parse_config, save_checkpoint, setup
 from cinesim_train.data import Buckets, load_clipsets, to_video
 from cinesim_train.metrics import psnr, ssim
 from cinesim_train.models.vae import VAE, VAEConfig
@@ -66,7 +66,7 @@ def main() -> None:
     # --- model and optimiser --------------------------------------------------------------------------
     model_cfg = VAEConfig(cfg.latent_channels, list(cfg.channels), cfg.temporal_blocks)
     model = VAE(model_cfg).to(device)
-    opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=(0.9, 0.99), weight_decay=0.0)
+    opt = adamw(model.parameters(), cfg.lr, (0.9, 0.99), 0.0, device)
     step = 0
     ckpt_path = os.path.join(cfg.out, "ckpt.pt")
     if cfg.resume and os.path.exists(ckpt_path):

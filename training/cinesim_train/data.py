@@ -31,24 +31,25 @@ class ClipSet:
         return self.frames.shape[0]
 
 
-def load_clipset(folder: str, max_clips: int = 0, mmap: bool = False) -> ClipSet:
+def load_clipset(folder: str, max_clips: int = 0) -> ClipSet:
     with open(os.path.join(folder, "dataset.json")) as f:
         meta = json.load(f)
     if meta.get("formatVersion") != FORMAT_VERSION:
         raise ValueError(f"{folder}: dataset formatVersion {meta.get('formatVersion')} is not {FORMAT_VERSION}")
     shape = (meta["frames"], meta["height"], meta["width"], 3)
-    arrays, records = [], []
+    count = min(meta["count"], max_clips) if max_clips else meta["count"]
+    # Shards are read straight into one preallocated array: concatenating would need twice the memory.
+    frames = np.empty((count, *shape), np.uint8)
+    records: list[dict] = []
     for shard in meta["shards"]:
-        path = os.path.join(folder, shard + ".u8")
-        arr = np.memmap(path, np.uint8, mode="r") if mmap else np.fromfile(path, np.uint8)
-        arrays.append(arr.reshape(-1, *shape))
-        with open(os.path.join(folder, shard + ".jsonl"), encoding="utf-8") as f:
-            records.extend(json.loads(line) for line in f if line.strip())
-        if max_clips and len(records) >= max_clips:
+        if len(records) >= count:
             break
-    frames = arrays[0] if len(arrays) == 1 else np.concatenate(arrays)
-    if max_clips:
-        frames, records = frames[:max_clips], records[:max_clips]
+        path = os.path.join(folder, shard + ".u8")
+        arr = np.memmap(path, np.uint8, mode="r").reshape(-1, *shape)
+        n = min(arr.shape[0], count - len(records))
+        frames[len(records):len(records) + n] = arr[:n]
+        with open(os.path.join(folder, shard + ".jsonl"), encoding="utf-8") as f:
+            records.extend([json.loads(line) for line in f if line.strip()][:n])
     if len(records) != frames.shape[0]:
         raise ValueError(f"{folder}: {frames.shape[0]} clips of frames but {len(records)} JSONL lines")
     tokens, n_captions = _pad_tokens(records, meta.get("maxTokens", 48))
@@ -69,8 +70,8 @@ def _pad_tokens(records: list[dict], max_tokens: int) -> tuple[np.ndarray, np.nd
     return out, counts
 
 
-def load_clipsets(folders: list[str], max_clips: int = 0, mmap: bool = False) -> list[ClipSet]:
-    sets = [load_clipset(f, max_clips, mmap) for f in folders]
+def load_clipsets(folders: list[str], max_clips: int = 0) -> list[ClipSet]:
+    sets = [load_clipset(f, max_clips) for f in folders]
     vocab = sets[0].meta.get("vocabulary")
     for s in sets[1:]:
         if s.meta.get("vocabulary") != vocab:

@@ -5,15 +5,16 @@ RUNS=$WORK/runs
 OUT=${OUT:-$WORK/out}
 mkdir -p "$WORK" "$RUNS" "$OUT"
 export PYTHONUNBUFFERED=1
+PY=${PYTHON:-python3}
 if [ ! -x "$WORK/node" ]; then
-  python3 -c "import lzma, shutil; shutil.copyfileobj(lzma.open('.gpu/node.xz'), open('$WORK/node', 'wb'))"
+  "$PY" -c "import lzma, shutil; shutil.copyfileobj(lzma.open('.gpu/node.xz'), open('$WORK/node', 'wb'))"
   chmod +x "$WORK/node"
 fi
-echo "node $($WORK/node --version); $(python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())')"
+echo "node $($WORK/node --version); $("$PY" -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())')"
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
 if [ ! -f "$DATA/.done" ]; then
   t=$(date +%s)
-  training/gpu/datasets.sh "$WORK/node" .gpu/cinesim.mjs "$DATA" "${SCALE:-48}"
+  training/gpu/datasets.sh "$WORK/node" .gpu/cinesim.mjs "$DATA" "${CLIPS:-48000}"
   touch "$DATA/.done"
   echo "datasets written in $(( $(date +%s) - t )) s"
 fi

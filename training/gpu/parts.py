@@ -18,7 +18,7 @@ DROP = {"optimizer", "text_encoder", "dit"}   # resume-only state; the EMA weigh
 
 
 def split(ckpt_path: str, prefix: str, half: bool) -> None:
-    ckpt = torch.load(ckpt_path, map_location="cpu")
+    ckpt = torch.load(ckpt_path, map_location="cpu", weights_only=False)
     slim = {k: v for k, v in ckpt.items() if k not in DROP or k == "model"}
     if half:
         slim = {k: ({n: t.half() if t.is_floating_point() else t for n, t in v.items()} if isinstance(v, dict)
@@ -37,7 +37,7 @@ def join(prefix: str, out: str) -> None:
     if not parts:
         sys.exit(f"no parts match {prefix}-*.part")
     data = b"".join(open(p, "rb").read() for p in parts)
-    ckpt = torch.load(io.BytesIO(data), map_location="cpu")
+    ckpt = torch.load(io.BytesIO(data), map_location="cpu", weights_only=False)
     ckpt = {k: ({n: t.float() if t.is_floating_point() else t for n, t in v.items()} if isinstance(v, dict)
                 and v and all(isinstance(t, torch.Tensor) for t in v.values()) else v) for k, v in ckpt.items()}
     torch.save(ckpt, out)

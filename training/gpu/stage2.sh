@@ -7,7 +7,7 @@ source training/gpu/common.sh
 MINUTES=${MINUTES:-8}
 VAE=$RUNS/vae/ckpt.pt
 [ -f "$VAE" ] || VAE=.gpu/vae.pt
-python3 training/train_dit.py --data="$TRAIN_DATA" --val_data="$VAL_DATA" --vae="$VAE" --out="$RUNS/dit" \
+"$PY" training/train_dit.py --data="$TRAIN_DATA" --val_data="$VAL_DATA" --vae="$VAE" --out="$RUNS/dit" \
   --batch=${BATCH:-128} --lr=${LR:-3e-4} --max_steps=100000 --max_minutes="$MINUTES" --eval_every=2000 \
   --checkpoint_every=4000 --log_every=250 ${EXTRA:-} 2>&1 | tee "$OUT/dit.log"
-python3 training/gpu/parts.py split "$RUNS/dit/ckpt.pt" "$OUT/dit" --half
+"$PY" training/gpu/parts.py split "$RUNS/dit/ckpt.pt" "$OUT/dit" --half
