@@ -123,7 +123,7 @@ def main() -> None:
         for group in opt.param_groups:
             group["lr"] = cosine_lr(step, cfg.lr, cfg.warmup, cfg.max_steps, time_fraction=budget.fraction())
         b, idx = buckets.pick(rng, cfg.batch)
-        x0 = latents[b][idx].float()                                                     # [B,C,T,h,w]
+        x0 = latents[b][buckets.on_device(idx)].float()                                                     # [B,C,T,h,w]
         tokens = buckets.captions(b, idx, rng)                                           # [B,L]
         drop = torch.rand(cfg.batch, device=device, generator=gen) < cfg.caption_dropout
         tokens = torch.where(drop[:, None], unconditional_tokens(tokens), tokens)

@@ -76,7 +76,7 @@ def main() -> None:
         video = augment(buckets.video(b, idx))
         with autocast(device):
             outputs = model(video)
-        loss = head_loss(outputs[1:], {k: v[idx] for k, v in labels[b].items()}, heads)
+        loss = head_loss(outputs[1:], {k: v[buckets.on_device(idx)] for k, v in labels[b].items()}, heads)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

@@ -124,26 +124,27 @@ class Buckets:
         self.frames = [torch.from_numpy(np.ascontiguousarray(s.frames)).to(device) if load_frames else None
                        for s in sets]
         self.tokens = [torch.from_numpy(s.tokens).to(device) for s in sets]
-        self.n_captions = [torch.from_numpy(s.n_captions).to(device) for s in sets]
         sizes = np.array([len(s) for s in sets], np.float64)
         self.weights = sizes / sizes.sum()
 
-    def pick(self, rng: np.random.Generator, batch: int) -> tuple[int, "torch.Tensor"]:
-        import torch
+    def pick(self, rng: np.random.Generator, batch: int) -> tuple[int, np.ndarray]:
+        """A bucket and clip indices in it. Indices stay on the host so that choosing captions needs no
+        device synchronisation; `on_device` moves them once per batch."""
         b = int(rng.choice(len(self.sets), p=self.weights))
-        idx = torch.from_numpy(rng.integers(0, len(self.sets[b]), size=batch)).to(self.device)
-        return b, idx
+        return b, rng.integers(0, len(self.sets[b]), size=batch)
 
-    def video(self, b: int, idx) -> "torch.Tensor":
-        """float [B,3,F,H,W] in [-1, 1]."""
-        return to_video(self.frames[b][idx])
-
-    def captions(self, b: int, idx, rng: np.random.Generator) -> "torch.Tensor":
-        """One random caption (either language) per clip: int64 [B, L]."""
+    def on_device(self, idx: np.ndarray) -> "torch.Tensor":
         import torch
-        counts = self.n_captions[b][idx].cpu().numpy()
-        which = torch.from_numpy((rng.random(len(counts)) * counts).astype(np.int64)).to(self.device)
-        return self.tokens[b][idx, which]
+        return torch.from_numpy(idx).to(self.device)
+
+    def video(self, b: int, idx: np.ndarray) -> "torch.Tensor":
+        """float [B,3,F,H,W] in [-1, 1]."""
+        return to_video(self.frames[b][self.on_device(idx)])
+
+    def captions(self, b: int, idx: np.ndarray, rng: np.random.Generator) -> "torch.Tensor":
+        """One random caption (either language) per clip: int64 [B, L]."""
+        which = (rng.random(len(idx)) * self.sets[b].n_captions[idx]).astype(np.int64)
+        return self.tokens[b][self.on_device(idx), self.on_device(which)]
 
 
 def to_video(frames_u8) -> "torch.Tensor":
