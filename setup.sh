@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what Cinesim needs on a Debian machine, idempotently (fast when everything is present).
+#   ./setup.sh         runtime: ffmpeg + npm packages
+#   ./setup.sh --dev   also what the tests use: PyTorch/ONNX for the training smoke test
+set -euo pipefail
+cd "$(dirname "$0")"
+dev=false
+[ "${1:-}" = "--dev" ] && dev=true
+
+missing=()
+command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpeg)
+if $dev; then
+  /usr/bin/python3 -c "import torch, onnx, numpy" 2>/dev/null || missing+=(python3-torch python3-onnx python3-numpy)
+fi
+if (( ${#missing[@]} )); then
+  echo "setup: installing Debian packages: ${missing[*]}" >&2
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm ci only when the lockfile changed since the last install.
+stamp=node_modules/.cinesim-lock
+lock=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock" ]; then
+  echo "setup: npm ci" >&2
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$lock" > "$stamp"
+fi
