@@ -33,6 +33,7 @@ class Config:
     vae: str = "training/runs/vae/ckpt.pt"
     out: str = "training/runs/dit"
     resume: bool = False
+    init: str = ""                # warm start from a checkpoint's EMA weights (e.g. training/checkpoints/shapes-64/dit.pt)
     max_clips: int = 0
     # model
     dim: int = 256
@@ -95,6 +96,13 @@ def main() -> None:
     opt = adamw(params, cfg.lr, (0.9, 0.95), 0.01, device)
     step = 0
     ckpt_path = os.path.join(cfg.out, "ckpt.pt")
+    if cfg.init and not (cfg.resume and os.path.exists(ckpt_path)):
+        init = load_checkpoint(cfg.init)
+        if init["vocabulary"] != vocabulary:
+            sys.exit(f"--init {cfg.init}: its vocabulary differs from the dataset's; cannot warm-start")
+        text_encoder.load_state_dict({k: v.float() for k, v in init["ema_text_encoder"].items()})
+        dit.load_state_dict({k: v.float() for k, v in init["ema_dit"].items()})
+        log.log(event="init", path=cfg.init, steps_before=init["step"])
     if cfg.resume and os.path.exists(ckpt_path):
         ckpt = load_checkpoint(ckpt_path)
         text_encoder.load_state_dict(ckpt["text_encoder"])

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isCinesimError } from '../errors.ts';
+import { registerGenerate } from './commands/generate.ts';
 import { registerWorld } from './commands/world.ts';
 
 export const VERSION = '0.1.0';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
+  registerGenerate(program);
   registerWorld(program);
   return program;
 }
