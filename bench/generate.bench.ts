@@ -10,12 +10,17 @@
  * batch-2 call vs two batch-1 calls; decode-only peak memory for a 2 s vs an 8 s clip (chunked decode is
  * flat in clip length; the whole-clip decode is shown for contrast). Memory is measured in a child process
  * per row (bench/generate.worker.ts), since peak RSS is a per-process high-water mark.
+ *
+ * Reference: when the model is shapes-64 and Debian's PyTorch is installed, the same networks and sampler
+ * run in PyTorch on the same cores (bench/torch_reference.py) and print beside the engine's row.
  */
 import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { VideoPipeline } from '../src/engine/pipeline.ts';
+import { loadManifest, requireKind } from '../src/engine/manifest.ts';
+import { Tokenizer } from '../src/engine/tokenizer.ts';
 import type { GuidanceBatching } from '../src/engine/guidance.ts';
 import type { BenchRow } from './table.ts';
 import type { WorkerJob, WorkerResult } from './generate.worker.ts';
@@ -75,6 +80,15 @@ export async function run(): Promise<BenchRow[]> {
     { group, name: 'load (4 sessions)', value: gen.loadMs, unit: 'ms' },
   );
 
+  const reference = label === 'shapes-64' ? await torchReference(dir, gen) : undefined;
+  if (reference) {
+    rows.push(
+      { group, name: `PyTorch ${reference.torch} reference, same request`, value: reference.wallMs, unit: 'ms', note: stageNote({ encode: reference.encodeMs, denoise: reference.denoiseMs, decode: reference.decodeMs }) },
+      { group, name: 'PyTorch clip-seconds per wall-second', value: CLIP_SECONDS / (reference.wallMs / 1000), unit: 'x' },
+      { group, name: 'PyTorch peak RSS', value: reference.peakRssMb, unit: 'MB' },
+    );
+  }
+
   const batching = await compareBatching(dir);
   for (const mode of ['batched', 'sequential'] as const) {
     const note = mode === 'batched' ? 'one transformer call of batch 2 per step (default)' : 'two calls of batch 1 per step';
@@ -97,6 +111,29 @@ export async function run(): Promise<BenchRow[]> {
     });
   }
   return rows;
+}
+
+interface TorchResult {
+  wallMs: number;
+  encodeMs: number;
+  denoiseMs: number;
+  decodeMs: number;
+  peakRssMb: number;
+  torch: string;
+}
+
+/** The PyTorch side of the comparison, or undefined when PyTorch is not installed. */
+async function torchReference(dir: string, gen: WorkerResult): Promise<TorchResult | undefined> {
+  const python = process.env.CINESIM_PYTHON ?? '/usr/bin/python3';
+  const manifest = requireKind(await loadManifest(dir), 'video', dir);
+  const tokens = new Tokenizer(manifest.tokenizer.vocabulary, manifest.tokenizer.maxTokens).encode('a red ball');
+  const request = { tokens, steps: gen.steps, guidance: gen.guidance, width: gen.width, height: gen.height, frames: gen.frames, threads: 2 };
+  try {
+    const { stdout } = await promisify(execFile)(python, ['bench/torch_reference.py', JSON.stringify(request)], { cwd: ROOT, maxBuffer: 1 << 20 });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!) as TorchResult;
+  } catch {
+    return undefined; // no PyTorch here: the engine rows stand alone
+  }
 }
 
 function stageNote(stages: Record<string, number> | undefined): string {
