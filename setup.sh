@@ -19,11 +19,13 @@ if (( ${#missing[@]} )); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# npm ci only when the lockfile changed since the last install.
+# npm packages, only when the lockfile changed since the last install. `npm install` rather than `npm ci`:
+# npm 11.19 writes lockfiles without other platforms' optional packages (rollup's) and then its own
+# `npm ci` refuses them; `npm install` installs the locked versions all the same.
 stamp=node_modules/.cinesim-lock
 lock=$(sha256sum package-lock.json | cut -d' ' -f1)
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock" ]; then
-  echo "setup: npm ci" >&2
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$lock" > "$stamp"
+  echo "setup: npm install" >&2
+  npm install --no-audit --no-fund --loglevel=error
+  sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
 fi
