@@ -92,28 +92,32 @@ export async function buildConditioning(
   target: ConditioningTarget,
 ): Promise<ConditioningTensors> {
   checkConditioning(cond, target);
-  const [, c, t, h, w] = target.latentShape;
-  const latents = zeroLatents([1, c, t, h, w]);
-  const place = async (frames: VideoFrames, at: number): Promise<number[]> => {
-    const encoded = await encoder.encode(frames); // [1, C, n, h, w]
-    const n = encoded.shape[2];
-    copyFrames(encoded, 0, latents, at, n);
-    return Array.from({ length: n }, (_, i) => at + i);
-  };
-  let given: number[] = [];
+  const t = target.latentShape[2];
+  const encode = async (frames: VideoFrames, at: number) => ({ at, latents: await encoder.encode(frames) }); // [1, C, n, h, w]
   switch (cond.mode) {
     case 'none':
-      break;
+      return givenLatents(target.latentShape, []);
     case 'firstFrame':
-      given = await place(cond.image, 0);
-      break;
+      return givenLatents(target.latentShape, [await encode(cond.image, 0)]);
     case 'firstLast':
-      given = [...(await place(cond.first, 0)), ...(await place(cond.last, t - 1))];
-      break;
+      return givenLatents(target.latentShape, [await encode(cond.first, 0), await encode(cond.last, t - 1)]);
     case 'prefix':
-      given = await place(cond.frames, 0);
-      break;
+      return givenLatents(target.latentShape, [await encode(cond.frames, 0)]);
   }
+}
+
+/** Known frames that are latents already (long video: the previous chunk's tail), placed at latent indices. */
+export function givenLatents(shape: LatentShape, parts: readonly { readonly at: number; readonly latents: Latents }[]): ConditioningTensors {
+  const [, c, t, h, w] = shape;
+  const latents = zeroLatents([1, c, t, h, w]);
+  const given: number[] = [];
+  for (const { at, latents: part } of parts) {
+    const n = part.shape[2];
+    if (at < 0 || at + n > t) throw new CinesimError(ERRORS.INTERNAL, `given latents ${at}..${at + n - 1} fall outside 0..${t - 1}`);
+    copyFrames(part, 0, latents, at, n);
+    for (let i = 0; i < n; i++) given.push(at + i);
+  }
+  given.sort((a, b) => a - b);
   return { latents, mask: maskFor(given, [1, 1, t, h, w]), given };
 }
 

@@ -17,6 +17,7 @@ export {
 export { resolveSettings, latentShapeFor, type GenerateRequest, type GenerateSettings } from './request.ts';
 export {
   buildConditioning,
+  givenLatents,
   checkConditioning,
   keepGivenFrames,
   MODE_CAPABILITY,
@@ -91,3 +92,14 @@ export {
 } from './ort.ts';
 export { throwIfAborted } from './cancel.ts';
 export { consoleLogger, type Logger } from './log.ts';
+export {
+  generateLongVideo,
+  chunkPlan,
+  promptSchedule,
+  type Anchor,
+  type LongVideoChunk,
+  type LongVideoHooks,
+  type LongVideoRequest,
+  type LongVideoResult,
+  type PromptChange,
+} from './long-video.ts';

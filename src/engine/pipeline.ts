@@ -2,7 +2,7 @@
  * Text/image-to-video generation: the model's four graphs, the flow-matching sampler and guidance put
  * together. `generate` reads as a recipe of numbered stages, each a named method:
  *
- *   1 validate → 2 encodeText → 3 encodeConditioning → 4 buildSchedule → 5 initLatents → 6 denoise → 7 decode
+ *   1 validate → 2 encodeConditioning → 3 encodeText → 4 buildSchedule → 5 initLatents → 6 denoise → 7 decode
  *
  * Everything checkable is checked in stage 1, before any graph runs (sizes, lengths, prompt words).
  *
@@ -166,23 +166,67 @@ export class VideoPipeline {
   }
 
   async generate(request: GenerateRequest, hooks: GenerateHooks = {}): Promise<GenerateResult> {
-    if (this.disposed) throw new CinesimError(ERRORS.INTERNAL, 'this pipeline was disposed');
     const t0 = performance.now();
-    const progress = (stage: GenerateStage, step: number, total: number) => hooks.onProgress?.({ stage, step, total });
 
     // 1. validate: settings, sizes, prompt words; no graph has run yet
     const plan = this.validate(request);
-    const { settings, latentShape } = plan;
     throwIfAborted(hooks.signal);
 
-    // 2. encodeText: conditional (+ unconditional) prompt embeddings
-    const text = await this.encodeText(plan);
-    progress('encode', 1, 2);
-
-    // 3. encodeConditioning: given images / frames → cond_latents + cond_mask
+    // 2. encodeConditioning: given images / frames → cond_latents + cond_mask
     const cond = await this.encodeConditioning(plan);
-    progress('encode', 2, 2);
-    const t1 = performance.now();
+    hooks.onProgress?.({ stage: 'encode', step: 1, total: 2 });
+
+    // 3–6. encodeText, buildSchedule, initLatents, denoise
+    const { latents, denoiseStart } = await this.sample(plan, cond, hooks, { step: 2, total: 2 });
+    const t2 = performance.now();
+
+    // 7. decode: chunk by chunk into RGB frames
+    const video = await this.decode(latents, plan.settings, hooks);
+    const t3 = performance.now();
+
+    return {
+      video,
+      seed: plan.settings.seed,
+      settings: plan.settings,
+      timings: { encode: denoiseStart - t0, denoise: t2 - denoiseStart, decode: t3 - t2, total: t3 - t0 },
+      latentShape: plan.latentShape,
+    };
+  }
+
+  /**
+   * Latents for a request whose known frames are already latents (long video chains chunks this way: the
+   * tail of one chunk is the given head of the next). `cond` must have the request's latent shape. Stages
+   * 1 and 3–6 of `generate`; the caller decodes.
+   */
+  async generateLatents(
+    request: GenerateRequest,
+    cond: ConditioningTensors,
+    hooks: GenerateHooks = {},
+  ): Promise<{ latents: Latents; settings: GenerateSettings }> {
+    const plan = this.validate({ ...request, conditioning: NO_CONDITIONING });
+    const [, c, t, h, w] = plan.latentShape;
+    const got = cond.latents.shape;
+    if (got[1] !== c || got[2] !== t || got[3] !== h || got[4] !== w) {
+      throw new CinesimError(ERRORS.INTERNAL, `given latents are [${got.join(', ')}], the request's are [1, ${c}, ${t}, ${h}, ${w}]`);
+    }
+    const { latents } = await this.sample(plan, cond, hooks, { step: 1, total: 1 });
+    return { latents, settings: plan.settings };
+  }
+
+  /** Stages 3–6: text, schedule, seeded noise and the guided denoising loop. Returns when denoising began. */
+  private async sample(
+    plan: GenerationPlan,
+    cond: ConditioningTensors,
+    hooks: GenerateHooks,
+    encodeProgress: { step: number; total: number },
+  ): Promise<{ latents: Latents; denoiseStart: number }> {
+    if (this.disposed) throw new CinesimError(ERRORS.INTERNAL, 'this pipeline was disposed');
+    const { settings, latentShape } = plan;
+
+    // 3. encodeText: conditional (+ unconditional) prompt embeddings
+    const text = await this.encodeText(plan);
+    hooks.onProgress?.({ stage: 'encode', ...encodeProgress });
+    const denoiseStart = performance.now();
 
     // 4. buildSchedule: σ from 1 to 0
     const scheduler = this.buildSchedule(settings);
@@ -195,20 +239,7 @@ export class VideoPipeline {
       scale: settings.guidance,
       batching: this.guidanceBatching,
     });
-    const latents = await this.denoise(scheduler, denoiser, noise, cond, hooks);
-    const t2 = performance.now();
-
-    // 7. decode: chunk by chunk into RGB frames
-    const video = await this.decode(latents, settings, hooks);
-    const t3 = performance.now();
-
-    return {
-      video,
-      seed: settings.seed,
-      settings,
-      timings: { encode: t1 - t0, denoise: t2 - t1, decode: t3 - t2, total: t3 - t0 },
-      latentShape,
-    };
+    return { latents: await this.denoise(scheduler, denoiser, noise, cond, hooks), denoiseStart };
   }
 
   /** Releases the native sessions; the pipeline cannot generate afterwards. */
@@ -232,12 +263,12 @@ export class VideoPipeline {
     return { settings, request, latentShape, prompts };
   }
 
-  /** Stage 2: one text-encoder call for the conditional and (when guided) unconditional prompt. */
+  /** Stage 3: one text-encoder call for the conditional and (when guided) unconditional prompt. */
   private encodeText(plan: GenerationPlan): Promise<TextEmbeddings> {
     return this.components.textEncoder.encode(plan.prompts);
   }
 
-  /** Stage 3: the given images / frames as latents plus mask. */
+  /** Stage 2: the given images / frames as latents plus mask. */
   private encodeConditioning(plan: GenerationPlan): Promise<ConditioningTensors> {
     const cond = plan.request.conditioning ?? NO_CONDITIONING;
     return buildConditioning(cond, this.components.vaeEncoder, this.conditioningTarget(plan.settings, plan.latentShape));

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VideoPipeline } from '../../src/engine/pipeline.ts';
+import { chunkPlan, generateLongVideo, promptSchedule } from '../../src/engine/long-video.ts';
+import { gradientClip, TINY_MODEL } from './helpers.ts';
+
+let pipe: VideoPipeline;
+beforeAll(async () => {
+  pipe = await VideoPipeline.load(TINY_MODEL);
+});
+afterAll(() => pipe.dispose());
+
+const base = { width: 32, height: 32, fps: 8, steps: 2, seed: 11 };
+
+describe('chunkPlan', () => {
+  it('overlaps chunks by the context and ends exactly at the video end', () => {
+    expect(chunkPlan(5, 5, 2)).toEqual([0]);
+    expect(chunkPlan(11, 5, 2)).toEqual([0, 3, 6]);
+    expect(chunkPlan(12, 5, 2)).toEqual([0, 3, 6, 7]);
+    for (const total of [6, 17, 61, 121]) {
+      const starts = chunkPlan(total, 5, 2);
+      expect(starts.at(-1)! + 5).toBe(total);
+      for (let i = 1; i < starts.length; i++) {
+        const overlap = starts[i - 1] + 5 - starts[i];
+        expect(overlap).toBeGreaterThanOrEqual(2);
+        expect(overlap).toBeLessThan(5);
+      }
+    }
+  });
+});
+
+describe('generateLongVideo', () => {
+  it('makes a clip of exactly seconds·fps + 1 frames from overlapping chunks', async () => {
+    const r = await generateLongVideo(pipe, { ...base, prompt: 'a red ball bounces on green grass', seconds: 6 });
+    expect(r.video.count).toBe(49);
+    expect(r.chunks.map((c) => [c.start, c.given])).toEqual([[0, 0], [3, 2], [6, 2], [8, 3]]); // 13 latent frames
+    expect(new Set(r.chunks.map((c) => c.seed)).size).toBe(r.chunks.length);
+  });
+
+  it('is deterministic under a seed', async () => {
+    const request = { ...base, prompt: 'a blue square moves left', seconds: 4 };
+    const a = await generateLongVideo(pipe, request);
+    const b = await generateLongVideo(pipe, request);
+    expect(Buffer.from(a.video.data).equals(Buffer.from(b.video.data))).toBe(true);
+  });
+
+  it('switches prompts at the scheduled times', async () => {
+    const r = await generateLongVideo(pipe, {
+      ...base,
+      seconds: 6,
+      prompt: [
+        { at: 0, prompt: 'a red ball bounces' },
+        { at: 3, prompt: 'a red ball moves left' },
+      ],
+    });
+    // each chunk's first new latent frame (0, 5, 8, 11) is at 0, 2.5, 4 and 5.5 s
+    expect(r.chunks.map((c) => c.prompt)).toEqual(['a red ball bounces', 'a red ball bounces', 'a red ball moves left', 'a red ball moves left']);
+  });
+
+  it('starts from a given first frame and accepts anchors', async () => {
+    const image = gradientClip(32, 32, 1);
+    const r = await generateLongVideo(pipe, { ...base, prompt: 'a red ball', seconds: 4, firstFrame: image, anchors: [{ at: 3, image }] });
+    expect(r.video.count).toBe(33);
+  });
+
+  it('rejects bad schedules, contexts and anchors with clear messages', async () => {
+    expect(() => promptSchedule([{ at: 1, prompt: 'a red ball' }], 4)).toThrow(/first prompt must start at 0/);
+    expect(() => promptSchedule([{ at: 0, prompt: 'a red ball' }, { at: 9, prompt: 'a ball' }], 4)).toThrow(/outside/);
+    await expect(generateLongVideo(pipe, { ...base, prompt: 'a red ball', seconds: 4, context: 5 })).rejects.toThrow(/context must be/);
+    await expect(generateLongVideo(pipe, { ...base, prompt: 'a red bal', seconds: 4 })).rejects.toThrow(/"bal"/);
+    await expect(generateLongVideo(pipe, { ...base, prompt: 'a red ball', seconds: 4, anchors: [{ at: 9, image: gradientClip(32, 32, 1) }] })).rejects.toThrow(/outside/);
+  });
+});
