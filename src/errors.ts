@@ -26,6 +26,33 @@ export const ERRORS = {
   TOOL_FAILED: kind('CINE_ERR_TOOL_FAILED', 500, 1),
   CANCELLED: kind('CINE_ERR_CANCELLED', 499, 130),
   INTERNAL: kind('CINE_ERR_INTERNAL', 500, 1),
+
+  // --- the service (src/server) and its client ---------------------------------------------------------
+  /** No API key, or one that is unknown or revoked. */
+  UNAUTHORIZED: kind('CINE_ERR_UNAUTHORIZED', 401, 2),
+  /** The key's credits do not cover the job. */
+  INSUFFICIENT_CREDITS: kind('CINE_ERR_INSUFFICIENT_CREDITS', 402, 1),
+  /** A shared link whose signature does not match, or whose time is up. */
+  LINK_INVALID: kind('CINE_ERR_LINK_INVALID', 403, 2),
+  LINK_EXPIRED: kind('CINE_ERR_LINK_EXPIRED', 403, 2),
+  /** No such route, video or variant (for this key). */
+  NOT_FOUND: kind('CINE_ERR_NOT_FOUND', 404, 2),
+  /** The video exists but has no content yet (queued, running, failed, cancelled). */
+  NOT_READY: kind('CINE_ERR_NOT_READY', 409, 1),
+  /** An Idempotency-Key reused with a different request. */
+  IDEMPOTENCY_CONFLICT: kind('CINE_ERR_IDEMPOTENCY_CONFLICT', 409, 2),
+  /** A request body, upload or image (bytes or pixels) over the server's limits. */
+  PAYLOAD_TOO_LARGE: kind('CINE_ERR_PAYLOAD_TOO_LARGE', 413, 2),
+  UNSUPPORTED_MEDIA_TYPE: kind('CINE_ERR_UNSUPPORTED_MEDIA_TYPE', 415, 2),
+  /** A URL the server will not fetch (private, loopback or link-local address, bad scheme). */
+  URL_FORBIDDEN: kind('CINE_ERR_URL_FORBIDDEN', 400, 2),
+  /** An input URL that could not be fetched (status, timeout, too many redirects). */
+  FETCH_FAILED: kind('CINE_ERR_FETCH_FAILED', 400, 1),
+  RATE_LIMITED: kind('CINE_ERR_RATE_LIMITED', 429, 1),
+  /** A generation worker died or stopped answering; the job is retried when attempts remain. */
+  WORKER_FAILED: kind('CINE_ERR_WORKER_FAILED', 500, 1),
+  /** The server is shutting down or cannot be reached. */
+  UNAVAILABLE: kind('CINE_ERR_UNAVAILABLE', 503, 1),
 } as const satisfies Record<string, ErrorKind>;
 
 export class CinesimError extends Error {

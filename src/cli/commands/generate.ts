@@ -26,6 +26,8 @@ export interface GenerateFlags {
   threads?: string;
   upscale?: string;
   quiet: boolean;
+  server?: string;
+  apiKey?: string;
 }
 
 export function registerGenerate(program: Command): void {
@@ -48,8 +50,11 @@ export function registerGenerate(program: Command): void {
     .option('--threads <n>', 'CPU threads for inference [integer] (default: all cores)')
     .option('--upscale <n>', 'integer upscale for viewing [integer] (default: MP4s under 256 px are upscaled)')
     .option('--quiet', 'print nothing but errors and the written files', false)
+    .option('--server <url>', 'generate on a Cinesim server (`cinesim serve`) instead of locally; --out is .mp4 or folder/')
+    .option('--api-key <key>', 'API key for --server (default: $CINESIM_API_KEY)')
     .addHelpText('after', '\nExamples:\n  cinesim generate "a small red ball bounces on green grass" --out clip.mp4\n  cinesim generate "一个黄色的星星在夜空中旋转" --seed 7 --steps 12 --out frames/\n')
-    .action(async (prompt: string, flags: GenerateFlags) => generateCommand(prompt, flags));
+    .action(async (prompt: string, flags: GenerateFlags, command: Command) =>
+      flags.server === undefined ? generateCommand(prompt, flags) : generateRemote(prompt, flags, command.getOptionValueSource('model') === 'cli'));
 }
 
 async function generateCommand(prompt: string, flags: GenerateFlags): Promise<void> {
@@ -109,6 +114,52 @@ async function generateCommand(prompt: string, flags: GenerateFlags): Promise<vo
   } finally {
     pipe.dispose();
   }
+}
+
+/** `--server`: the same request, run by a Cinesim server; the progress bar follows the job. */
+async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: boolean): Promise<void> {
+  for (const [flag, value] of [['--threads', flags.threads], ['--upscale', flags.upscale]] as const) {
+    if (value !== undefined) throw invalidArgument(flag, `${flag} applies to local generation, not with --server`);
+  }
+  if (flags.size && flags.aspect) throw invalidArgument('--aspect', 'give --size or --aspect, not both');
+  const num = (v: string | undefined, flag: string, range: Parameters<typeof parseNumber>[2]) =>
+    v === undefined ? undefined : parseNumber(v, flag, range);
+  const aspect = flags.aspect ? aspectRatio(flags.aspect) : undefined;
+  const size = flags.size ? parseSize(flags.size) : undefined;
+  const { generateOnServer } = await import('../../client/remote-generate.ts');
+  const progress = new Progress('generate', 100, process.stderr, flags.quiet);
+  const t0 = performance.now();
+  const interrupt = new AbortController(); // Ctrl-C cancels (and so refunds) the job on the server
+  const onSigint = () => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  const { video, written } = await generateOnServer({
+    server: flags.server!,
+    apiKey: flags.apiKey ?? process.env.CINESIM_API_KEY,
+    request: {
+      prompt,
+      negative_prompt: flags.negative,
+      model: modelGiven ? flags.model : undefined, // otherwise the server's default
+      seed: flags.seed === undefined ? undefined : parseSeed(flags.seed),
+      steps: num(flags.steps, '--steps', { min: 1, max: 1000, integer: true }),
+      guidance: num(flags.guidance, '--guidance', { min: 0, max: 50 }),
+      shift: num(flags.shift, '--shift', { min: 0.01, max: 100 }),
+      sampler: flags.sampler as 'euler' | 'heun' | undefined,
+      seconds: num(flags.seconds, '--seconds', { min: 0.125, max: 3600 }),
+      fps: num(flags.fps, '--fps', { min: 1, max: 60, integer: true }),
+      size: size && `${size.width}x${size.height}`,
+    },
+    pickSize: aspect && ((sizes) => sizeForAspect(sizes, aspect)),
+    out: flags.out,
+    onUpdate: (v) => progress.update(v.progress, v.status.replace('_', ' '), 100),
+    signal: interrupt.signal,
+  }).finally(() => process.off('SIGINT', onSigint));
+  if (!flags.quiet) {
+    process.stderr.write(
+      `${video.id}: ${video.frames} frames ${video.size} @ ${video.fps} fps (${video.seconds} s), seed ${video.seed}, ` +
+        `${video.steps} ${video.sampler} steps, guidance ${video.guidance}, ${video.cost} credits; ${((performance.now() - t0) / 1000).toFixed(2)} s in all\n`,
+    );
+  }
+  for (const f of written) process.stdout.write(`${f}\n`);
 }
 
 /** The model's trained size whose aspect ratio is closest to the one asked for. */

@@ -1,0 +1,15 @@
+/** src/client: a typed client for the Cinesim service. The public surface, listed explicitly. */
+export {
+  CinesimClient,
+  type CinesimClientOptions,
+  type CreateVideoParams,
+  type Model,
+  type RequestOptions,
+  type Usage,
+  type Variant,
+  type Video,
+  type VideoList,
+  type WaitOptions,
+} from './client.ts';
+export { readEvents, type ServerEvent } from './sse.ts';
+export { generateOnServer, type RemoteGenerateOptions, type RemoteGenerateResult } from './remote-generate.ts';

@@ -1,0 +1,149 @@
+/**
+ * A generation worker (runs in a worker thread, started through ./worker-boot.mjs): keeps one model's
+ * pipeline loaded, runs one task at a time, reports progress, writes the clip, its thumbnail,
+ * spritesheet and metadata into the task's folder, and answers `done` or `failed`. Generation is CPU
+ * work in ONNX Runtime and ffmpeg; off the main thread, the HTTP loop keeps answering status polls.
+ */
+import { join } from 'node:path';
+import { parentPort, type MessagePort } from 'node:worker_threads';
+import { CinesimError, ERRORS, isCinesimError } from '../../errors.ts';
+import { NO_CONDITIONING, type Conditioning } from '../../engine/conditioning.ts';
+import { VideoPipeline, type GenerateProgress } from '../../engine/pipeline.ts';
+import { decodeVideo } from '../../media/decode.ts';
+import { frameBytes, makeFrames, type VideoFrames } from '../../media/frames.ts';
+import { imageAsFrames, readImage, writeContactSheet, writeThumbnail } from '../../media/image.ts';
+import { sidecarPath } from '../../media/metadata.ts';
+import { writeClip } from '../../media/write.ts';
+import type { FromWorker, GenerationOutput, GenerationTask, SerializedError, ToWorker } from './protocol.ts';
+
+class GenerationWorker {
+  private loaded: { dir: string; threads: number; pipeline: VideoPipeline } | undefined;
+  private running: { jobId: string; abort: AbortController } | undefined;
+
+  constructor(private readonly port: MessagePort) {
+    port.on('message', (message: ToWorker) => {
+      if (message.type === 'run') void this.run(message.task, message.threads);
+      else if (message.type === 'cancel' && this.running?.jobId === message.jobId) this.running.abort.abort();
+    });
+  }
+
+  private async run(task: GenerationTask, threads: number): Promise<void> {
+    const abort = new AbortController();
+    this.running = { jobId: task.jobId, abort };
+    try {
+      const output = await this.generate(task, threads, abort.signal);
+      this.post({ type: 'done', jobId: task.jobId, output });
+    } catch (error) {
+      this.post({ type: 'failed', jobId: task.jobId, error: serialize(error) });
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async generate(task: GenerationTask, threads: number, signal: AbortSignal): Promise<GenerationOutput> {
+    const pipeline = await this.pipeline(task.modelDir, threads);
+    const p = task.params;
+    const onProgress = (progress: GenerateProgress) => {
+      this.post({ type: 'progress', jobId: task.jobId, ...progress });
+      if (progress.stage === 'denoise') debugHooks(task, progress.step);
+    };
+    const result = await pipeline.generate(
+      {
+        prompt: p.prompt,
+        negativePrompt: p.negativePrompt,
+        seed: p.seed,
+        steps: p.steps,
+        guidance: p.guidance,
+        shift: p.shift,
+        sampler: p.sampler,
+        width: p.width,
+        height: p.height,
+        fps: p.fps,
+        frames: p.frames,
+        conditioning: await conditioningFor(task),
+      },
+      { onProgress, signal },
+    );
+
+    const video = join(task.outDir, 'video.mp4');
+    const metadata = {
+      source: 'generator' as const,
+      prompt: p.prompt,
+      negativePrompt: p.negativePrompt,
+      seed: result.seed,
+      model: { name: task.modelName },
+      settings: { ...result.settings },
+      extra: { ...task.metadataExtra },
+    };
+    await writeClip(result.video, video, { metadata, signal });
+    await writeThumbnail(result.video, join(task.outDir, 'thumbnail.webp'), { upscale: {} });
+    await writeContactSheet(result.video, join(task.outDir, 'spritesheet.png'), { maxFrames: 16 });
+    return {
+      seed: result.seed,
+      timings: { ...result.timings },
+      files: [
+        { role: 'video', path: video, contentType: 'video/mp4' },
+        { role: 'thumbnail', path: join(task.outDir, 'thumbnail.webp'), contentType: 'image/webp' },
+        { role: 'spritesheet', path: join(task.outDir, 'spritesheet.png'), contentType: 'image/png' },
+        { role: 'metadata', path: sidecarPath(video), contentType: 'application/json' },
+      ],
+    };
+  }
+
+  /** The loaded pipeline, reloaded only when the model (or thread count) changes. */
+  private async pipeline(dir: string, threads: number): Promise<VideoPipeline> {
+    if (this.loaded?.dir === dir && this.loaded.threads === threads) return this.loaded.pipeline;
+    await this.loaded?.pipeline.dispose();
+    this.loaded = undefined;
+    const pipeline = await VideoPipeline.load(dir, { threads });
+    this.loaded = { dir, threads, pipeline };
+    return pipeline;
+  }
+
+  private post(message: FromWorker): void {
+    this.port.postMessage(message);
+  }
+}
+
+async function conditioningFor(task: GenerationTask): Promise<Conditioning> {
+  const { params: p, inputs } = task;
+  const image = async (role: 'first' | 'last') => imageAsFrames(await readImage(required(inputs[role], role)), p.fps);
+  switch (p.mode) {
+    case 'none':
+      return NO_CONDITIONING;
+    case 'firstFrame':
+      return { mode: 'firstFrame', image: await image('first') };
+    case 'firstLast':
+      return { mode: 'firstLast', first: await image('first'), last: await image('last') };
+    case 'prefix':
+      return { mode: 'prefix', frames: lastFrames(await decodeVideo(required(inputs.prefix, 'prefix'), { size: p }), task.prefixFrames) };
+  }
+}
+
+function lastFrames(video: VideoFrames, count: number): VideoFrames {
+  if (video.count < count) {
+    throw new CinesimError(ERRORS.INPUT_UNREADABLE, `the video to extend has ${video.count} frames; an extension needs ${count}`, { param: 'extend_video_id' });
+  }
+  const n = frameBytes(video);
+  return makeFrames(video.width, video.height, video.fps, count, video.data.slice((video.count - count) * n));
+}
+
+function required(path: string | undefined, role: string): string {
+  if (path === undefined) throw new CinesimError(ERRORS.INTERNAL, `the job has no stored ${role} input`);
+  return path;
+}
+
+/** Test-only: slow each denoising step down (a blocking sleep: this is a worker thread), or fail at one. */
+function debugHooks(task: GenerationTask, step: number): void {
+  const { stepDelayMs, failAtStep } = task.debug;
+  if (stepDelayMs) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, stepDelayMs);
+  if (failAtStep !== undefined && step >= failAtStep) throw new CinesimError(ERRORS.INTERNAL, `debug.failAtStep: failing at step ${step}`);
+}
+
+function serialize(error: unknown): SerializedError {
+  if (isCinesimError(error)) return { code: error.code, status: error.status, message: error.message, param: error.param ?? null };
+  return { code: ERRORS.INTERNAL.code, status: 500, message: (error as Error)?.message ?? String(error), param: null };
+}
+
+if (!parentPort) throw new Error('generate-worker.ts runs as a worker thread (see worker-pool.ts)');
+new GenerationWorker(parentPort);

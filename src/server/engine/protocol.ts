@@ -1,0 +1,51 @@
+/**
+ * Messages between the server and its generation workers (worker threads). Plain JSON-able data only:
+ * the worker reads its inputs from and writes its outputs to files, so nothing large crosses the channel.
+ */
+import type { GenerateStage } from '../../engine/pipeline.ts';
+import type { JobParams } from '../queue/types.ts';
+
+export interface GenerationTask {
+  readonly jobId: string;
+  /** Absolute model folder (from the catalog, never from a request). */
+  readonly modelDir: string;
+  readonly modelName: string;
+  readonly params: JobParams;
+  /** Stored input files by role ('first', 'last', 'prefix'). */
+  readonly inputs: Readonly<Partial<Record<'first' | 'last' | 'prefix', string>>>;
+  /** Frames an extension keeps from its source video. */
+  readonly prefixFrames: number;
+  /** A fresh folder the outputs are written to. */
+  readonly outDir: string;
+  /** Recorded in the clip's metadata. */
+  readonly metadataExtra: Readonly<Record<string, unknown>>;
+  readonly debug: { readonly stepDelayMs?: number; readonly failAtStep?: number };
+}
+
+export interface OutputFile {
+  readonly role: 'video' | 'thumbnail' | 'spritesheet' | 'metadata';
+  readonly path: string;
+  readonly contentType: string;
+}
+
+export interface GenerationOutput {
+  readonly files: readonly OutputFile[];
+  readonly seed: number;
+  readonly timings: Readonly<Record<string, number>>;
+}
+
+export interface SerializedError {
+  readonly code: string;
+  readonly status: number;
+  readonly message: string;
+  readonly param: string | null;
+}
+
+export type ToWorker =
+  | { readonly type: 'run'; readonly task: GenerationTask; readonly threads: number }
+  | { readonly type: 'cancel'; readonly jobId: string };
+
+export type FromWorker =
+  | { readonly type: 'progress'; readonly jobId: string; readonly stage: GenerateStage; readonly step: number; readonly total: number }
+  | { readonly type: 'done'; readonly jobId: string; readonly output: GenerationOutput }
+  | { readonly type: 'failed'; readonly jobId: string; readonly error: SerializedError };

@@ -1,0 +1,134 @@
+/**
+ * A create request → the exact settings the job will run with (`JobParams` minus inputs), checked in full
+ * before anything is charged or queued: a request that would fail in the worker fails here with a 400
+ * naming the field instead. The engine's own `resolveSettings` does the numeric checks and fills the
+ * model's defaults (the seed included, so retries and remixes reproduce the clip); the service adds what
+ * an API needs on top: sizes from the model's list (never rounded), its duration limit, prompt limits.
+ */
+import { CinesimError, ERRORS, isCinesimError } from '../../errors.ts';
+import type { ConditioningMode } from '../../engine/conditioning.ts';
+import { latentFrameCount } from '../../engine/latents.ts';
+import { resolveSettings } from '../../engine/request.ts';
+import type { ServerConfig } from '../config.ts';
+import type { ServedModel } from '../models/catalog.ts';
+import type { JobParams } from '../queue/types.ts';
+
+/** The generation fields of a create request, parsed (numbers are numbers). */
+export interface GenerationFields {
+  readonly prompt: string;
+  readonly negative_prompt?: string;
+  readonly seconds?: number;
+  readonly size?: string;
+  readonly fps?: number;
+  readonly seed?: number;
+  readonly steps?: number;
+  readonly guidance?: number;
+  readonly shift?: number;
+  readonly sampler?: 'euler' | 'heun';
+}
+
+export type PlannedParams = Omit<JobParams, 'inputs'>;
+
+/** The API's names of the engine's conditioning modes. */
+export const MODE_NAMES: Readonly<Record<ConditioningMode, 'text-to-video' | 'image-to-video' | 'first-last-frame' | 'extend'>> = {
+  none: 'text-to-video',
+  firstFrame: 'image-to-video',
+  firstLast: 'first-last-frame',
+  prefix: 'extend',
+};
+
+/** Frames an extension keeps from the video it continues: one latent frame's worth after the first. */
+export function extensionPrefixFrames(model: ServedModel): number {
+  return 1 + model.manifest.vae.temporalCompression;
+}
+
+export function planGeneration(model: ServedModel, fields: GenerationFields, mode: ConditioningMode, limits: ServerConfig['limits']): PlannedParams {
+  checkText('prompt', fields.prompt, limits.maxPromptChars, true);
+  if (fields.negative_prompt !== undefined) checkText('negative_prompt', fields.negative_prompt, limits.maxPromptChars, false);
+  if (!model.modes.includes(mode)) {
+    throw invalid('mode', `model '${model.name}' cannot do ${MODE_NAMES[mode]}; it does ${model.modes.map((m) => MODE_NAMES[m]).join(', ')}`);
+  }
+  const size = fields.size === undefined ? undefined : checkSize(model, fields.size);
+  if (fields.seconds !== undefined && fields.seconds > limits.maxSeconds) {
+    throw invalid('seconds', `seconds must be at most ${limits.maxSeconds} on this server, got ${fields.seconds}`);
+  }
+  if (fields.steps !== undefined && fields.steps > limits.maxSteps) {
+    throw invalid('steps', `steps must be at most ${limits.maxSteps} on this server, got ${fields.steps}`);
+  }
+  const settings = resolveSettings(
+    {
+      prompt: fields.prompt,
+      negativePrompt: fields.negative_prompt,
+      seed: fields.seed,
+      steps: fields.steps,
+      guidance: fields.guidance,
+      shift: fields.shift,
+      sampler: fields.sampler,
+      width: size?.width,
+      height: size?.height,
+      fps: fields.fps,
+      seconds: fields.seconds ?? model.defaultSeconds,
+    },
+    model.manifest,
+  );
+  model.tokenizer.encode(settings.prompt); // unknown words fail now, with suggestions
+  if (settings.negativePrompt !== '') renamingParam('negative_prompt', () => model.tokenizer.encode(settings.negativePrompt));
+  checkLengthForMode(model, mode, settings.frames);
+  return {
+    prompt: settings.prompt,
+    negativePrompt: settings.negativePrompt,
+    seed: settings.seed,
+    steps: settings.steps,
+    guidance: settings.guidance,
+    shift: settings.shift,
+    sampler: settings.sampler,
+    width: settings.width,
+    height: settings.height,
+    fps: settings.fps,
+    frames: settings.frames,
+    seconds: settings.seconds,
+    mode,
+  };
+}
+
+function checkText(param: string, text: string, maxChars: number, required: boolean): void {
+  if (required && text.trim() === '') throw new CinesimError(ERRORS.PROMPT_INVALID, `${param} must not be empty`, { param });
+  if (text.length > maxChars) {
+    throw new CinesimError(ERRORS.PROMPT_INVALID, `${param} is ${text.length} characters; this server takes at most ${maxChars}`, { param });
+  }
+}
+
+function checkSize(model: ServedModel, value: string): { width: number; height: number } {
+  const allowed = model.sizes.map((s) => `${s.width}x${s.height}`);
+  const match = /^(\d{1,5})x(\d{1,5})$/.exec(value.trim());
+  const found = match && model.sizes.find((s) => s.width === Number(match[1]) && s.height === Number(match[2]));
+  if (!found) throw invalid('size', `size must be one of ${allowed.join(', ')} for model '${model.name}', got '${value}'`);
+  return found;
+}
+
+function checkLengthForMode(model: ServedModel, mode: ConditioningMode, frames: number): void {
+  const tc = model.manifest.vae.temporalCompression;
+  const latentFrames = latentFrameCount(frames, tc);
+  if (mode === 'firstLast' && latentFrames < 2) {
+    throw invalid('seconds', `first + last frame needs a clip of at least ${(1 + tc) / model.manifest.formats.fps} s`);
+  }
+  if (mode === 'prefix' && latentFrames <= latentFrameCount(extensionPrefixFrames(model), tc)) {
+    throw invalid('seconds', `an extension keeps ${extensionPrefixFrames(model)} frames of the earlier video; make the clip longer than that`);
+  }
+}
+
+function renamingParam(param: string, fn: () => unknown): void {
+  try {
+    fn();
+  } catch (error) {
+    if (!isCinesimError(error)) throw error;
+    throw new CinesimError({ code: error.code, status: error.status, exitCode: error.exitCode }, `${param}: ${error.message}`, {
+      param,
+      details: error.details as Record<string, unknown> | undefined,
+    });
+  }
+}
+
+function invalid(param: string, message: string): CinesimError {
+  return new CinesimError(ERRORS.INVALID_ARGUMENT, message, { param });
+}

@@ -1,0 +1,274 @@
+/**
+ * What the /v1/videos routes do, as one service the handlers call in a line or two: create (plan, store
+ * inputs, charge and queue in one step), remix, read, list, cancel, delete, content and share links.
+ * Every lookup is scoped to the calling key: another key's video is "not found", never "forbidden", so
+ * ids do not leak.
+ */
+import { createHash } from 'node:crypto';
+import { CinesimError, ERRORS } from '../../errors.ts';
+import type { ConditioningMode } from '../../engine/conditioning.ts';
+import { toMilli } from '../accounts/ledger.ts';
+import type { Principal } from '../accounts/keys.ts';
+import type { ServerConfig } from '../config.ts';
+import { newId } from '../ids.ts';
+import type { ModelCatalog, ServedModel } from '../models/catalog.ts';
+import { checkUrlNow } from '../net/fetch.ts';
+import type { InputRole, JobPage, JobParams, JobQueue, JobRecord, ListOptions, StoredFile } from '../queue/types.ts';
+import type { CreateVideoBody, ImageInput, Variant } from '../schemas/videos.ts';
+import type { BlobStore } from '../storage/blob-store.ts';
+import { collectUnused } from '../storage/collect.ts';
+import type { LinkSigner, ShareLink } from '../storage/signed-links.ts';
+import type { JobEvents } from './events.ts';
+import { storeImageInput, videoInput, type InputContext, type StoredInput } from './inputs.ts';
+import { planGeneration, type GenerationFields } from './plan.ts';
+
+export interface JobServiceDeps {
+  readonly config: ServerConfig;
+  readonly queue: JobQueue;
+  readonly blobs: BlobStore;
+  readonly catalog: ModelCatalog;
+  readonly events: JobEvents;
+  readonly signer: LinkSigner;
+  /** Tells the workers there is work (a new job) or that a running job was cancelled or deleted. */
+  readonly wake: () => void;
+  readonly stopRunning: (jobId: string) => void;
+}
+
+export interface CreateOptions {
+  readonly idempotencyKey?: string;
+}
+
+export class JobService {
+  constructor(private readonly deps: JobServiceDeps) {}
+
+  async create(principal: Principal, body: CreateVideoBody, options: CreateOptions = {}): Promise<{ job: JobRecord; created: boolean }> {
+    const requestHash = await hashRequest(body);
+    const replay = this.replay(principal, options.idempotencyKey, requestHash);
+    if (replay) return { job: replay, created: false };
+
+    const model = this.deps.catalog.get(body.model);
+    const images = keyframesOf(body);
+    const mode = modeOf(images, body.extend_video_id);
+    const planned = planGeneration(model, body, mode, this.deps.config.limits);
+    const callbackUrl = body.callback_url === undefined ? undefined : await this.checkCallback(body.callback_url);
+
+    const inputs = await this.storeInputs(principal, images, body.extend_video_id, { width: planned.width, height: planned.height });
+    const params: JobParams = { ...planned, inputs: inputs.map(({ role, source }) => ({ role, source })) };
+    return this.enqueue(principal, model, params, inputs.map((i) => i.file), { requestHash, callbackUrl, idempotencyKey: options.idempotencyKey });
+  }
+
+  /** A new video with the settings (seed, size, inputs, …) of `sourceId` and a new prompt. */
+  async remix(principal: Principal, sourceId: string, body: { prompt: string; callback_url?: string }, options: CreateOptions = {}): Promise<{ job: JobRecord; created: boolean }> {
+    const requestHash = await hashRequest({ remix: sourceId, ...body });
+    const replay = this.replay(principal, options.idempotencyKey, requestHash);
+    if (replay) return { job: replay, created: false };
+
+    const source = this.get(principal, sourceId);
+    const model = this.deps.catalog.get(source.model);
+    const p = source.params;
+    const fields: GenerationFields = {
+      prompt: body.prompt,
+      negative_prompt: p.negativePrompt,
+      seconds: p.seconds,
+      size: `${p.width}x${p.height}`,
+      fps: p.fps,
+      seed: p.seed,
+      steps: p.steps,
+      guidance: p.guidance,
+      shift: p.shift,
+      sampler: p.sampler,
+    };
+    const planned = planGeneration(model, fields, p.mode, this.deps.config.limits);
+    const callbackUrl = body.callback_url === undefined ? source.callbackUrl ?? undefined : await this.checkCallback(body.callback_url);
+    const inputs = this.deps.queue.files(source.id).filter((f) => f.role.startsWith('input:'));
+    return this.enqueue(principal, model, { ...planned, inputs: p.inputs }, inputs, {
+      requestHash,
+      callbackUrl,
+      idempotencyKey: options.idempotencyKey,
+      remixedFrom: source.id,
+    });
+  }
+
+  /** The caller's video; NOT_FOUND when it does not exist or belongs to another key. */
+  get(principal: Principal, id: string, param = 'video_id'): JobRecord {
+    const job = this.deps.queue.get(id);
+    if (!job || job.keyId !== principal.keyId) throw new CinesimError(ERRORS.NOT_FOUND, `no video with id ${id}`, { param });
+    return job;
+  }
+
+  list(principal: Principal, options: ListOptions): JobPage {
+    return this.deps.queue.list(principal.keyId, options);
+  }
+
+  cancel(principal: Principal, id: string): JobRecord {
+    this.get(principal, id);
+    const job = this.deps.queue.cancel(id)!;
+    this.deps.stopRunning(id);
+    this.deps.events.notify(id);
+    return job;
+  }
+
+  async delete(principal: Principal, id: string): Promise<void> {
+    this.get(principal, id);
+    const files = this.deps.queue.remove(id);
+    this.deps.stopRunning(id);
+    this.deps.events.notify(id);
+    await collectUnused(files, this.deps.queue, this.deps.blobs);
+  }
+
+  /** The stored file of a completed video's variant. */
+  content(principal: Principal, id: string, variant: Variant): StoredFile {
+    return this.contentOf(this.get(principal, id), variant);
+  }
+
+  /** For share links, which carry no key: the signature stands for the owner. */
+  contentById(id: string, variant: Variant): StoredFile {
+    const job = this.deps.queue.get(id);
+    if (!job) throw new CinesimError(ERRORS.NOT_FOUND, `no video with id ${id}`, { param: 'video_id' });
+    return this.contentOf(job, variant);
+  }
+
+  share(principal: Principal, id: string, variant: Variant, ttlSeconds: number | undefined): ShareLink {
+    const { defaultTtlSeconds, maxTtlSeconds } = this.deps.config.shareLinks;
+    const ttl = ttlSeconds ?? defaultTtlSeconds;
+    if (ttl > maxTtlSeconds) {
+      throw new CinesimError(ERRORS.INVALID_ARGUMENT, `expires_in must be at most ${maxTtlSeconds} seconds, got ${ttl}`, { param: 'expires_in' });
+    }
+    this.content(principal, id, variant); // only what exists can be shared
+    return this.deps.signer.sign(id, variant, ttl);
+  }
+
+  // --- helpers -----------------------------------------------------------------------------------------
+
+  private contentOf(job: JobRecord, variant: Variant): StoredFile {
+    if (job.status !== 'completed') {
+      throw new CinesimError(ERRORS.NOT_READY, `video ${job.id} is ${job.status.replace('_', ' ')}; content is available once it is completed`, {
+        param: 'video_id',
+      });
+    }
+    const file = this.deps.queue.files(job.id).find((f) => f.role === variant);
+    if (!file) throw new CinesimError(ERRORS.NOT_FOUND, `video ${job.id} has no ${variant}`, { param: 'variant' });
+    return file;
+  }
+
+  /** The job an idempotency key already created (same request), or undefined; 409 for a different request. */
+  private replay(principal: Principal, key: string | undefined, requestHash: string): JobRecord | undefined {
+    if (key === undefined) return undefined;
+    const existing = this.deps.queue.findByIdempotencyKey(principal.keyId, key);
+    if (existing && existing.requestHash !== requestHash) {
+      throw new CinesimError(ERRORS.IDEMPOTENCY_CONFLICT, `Idempotency-Key '${key}' was used for a different request (video ${existing.id})`, {
+        param: 'Idempotency-Key',
+      });
+    }
+    return existing;
+  }
+
+  private async enqueue(
+    principal: Principal,
+    model: ServedModel,
+    params: JobParams,
+    inputs: StoredFile[],
+    extra: { requestHash: string; callbackUrl?: string; idempotencyKey?: string; remixedFrom?: string },
+  ): Promise<{ job: JobRecord; created: boolean }> {
+    const cost = toMilli(params.seconds * this.deps.config.creditsPerSecond);
+    let result: { job: JobRecord; created: boolean };
+    try {
+      result = this.deps.queue.enqueue({ id: newId('video'), keyId: principal.keyId, model: model.name, params, cost, inputs, ...extra });
+    } catch (error) {
+      await collectUnused(inputs, this.deps.queue, this.deps.blobs); // refused (credits, idempotency race): its stored inputs may be orphans
+      throw error;
+    }
+    if (result.created) {
+      this.deps.events.notify(result.job.id);
+      this.deps.wake();
+    } else {
+      await collectUnused(inputs, this.deps.queue, this.deps.blobs);
+    }
+    return result;
+  }
+
+  /** Stores every input; when one fails, the others stored so far are collected again. */
+  private async storeInputs(
+    principal: Principal,
+    images: readonly KeyframeInput[],
+    extendVideoId: string | undefined,
+    size: { width: number; height: number },
+  ): Promise<(StoredInput & { role: InputRole })[]> {
+    const context = this.inputContext(principal);
+    const tasks: { role: InputRole; store: () => StoredInput | Promise<StoredInput> }[] = [
+      ...images.map(({ role, image, param }) => ({ role, store: () => storeImageInput(image, `input:${role}`, param, size, context) })),
+      ...(extendVideoId === undefined ? [] : [{ role: 'prefix' as const, store: () => videoInput(extendVideoId, 'input:prefix', 'extend_video_id', context) }]),
+    ];
+    const settled = await Promise.allSettled(tasks.map(async ({ role, store }) => ({ role, ...(await store()) })));
+    const stored = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      await collectUnused(stored.map((s) => s.file), this.deps.queue, this.deps.blobs);
+      throw failure.reason;
+    }
+    return stored;
+  }
+
+  private async checkCallback(raw: string): Promise<string> {
+    return (await checkUrlNow(raw, 'callback_url', { allowPrivate: this.deps.config.allowPrivateUrls })).href;
+  }
+
+  private inputContext(principal: Principal): InputContext {
+    return {
+      blobs: this.deps.blobs,
+      policy: { allowPrivate: this.deps.config.allowPrivateUrls },
+      limits: this.deps.config.limits,
+      completedVideo: (id, param) => {
+        const job = this.get(principal, id, param);
+        if (job.status !== 'completed') throw new CinesimError(ERRORS.NOT_READY, `${param}: video ${id} is ${job.status.replace('_', ' ')}, not completed`, { param });
+        return { job, files: this.deps.queue.files(id) };
+      },
+    };
+  }
+}
+
+interface KeyframeInput {
+  readonly role: 'first' | 'last';
+  readonly image: ImageInput;
+  readonly param: string;
+}
+
+/** `input_reference` (OpenAI's first frame) and `keyframes`, as one list of roles; each role at most once. */
+function keyframesOf(body: CreateVideoBody): KeyframeInput[] {
+  const list: KeyframeInput[] = [];
+  if (body.input_reference !== undefined) list.push({ role: 'first', image: body.input_reference, param: 'input_reference' });
+  body.keyframes?.forEach((k, i) => list.push({ role: k.role, image: k.image, param: `keyframes.${i}.image` }));
+  const seen = new Set<string>();
+  for (const k of list) {
+    if (seen.has(k.role)) {
+      throw new CinesimError(ERRORS.INVALID_ARGUMENT, `two ${k.role} frames given (input_reference is the first frame)`, { param: k.param });
+    }
+    seen.add(k.role);
+  }
+  return list;
+}
+
+function modeOf(images: readonly KeyframeInput[], extendVideoId: string | undefined): ConditioningMode {
+  const first = images.some((i) => i.role === 'first');
+  const last = images.find((i) => i.role === 'last');
+  if (extendVideoId !== undefined && images.length > 0) {
+    throw new CinesimError(ERRORS.INVALID_ARGUMENT, 'an extension continues its video; give keyframes or extend_video_id, not both', { param: 'extend_video_id' });
+  }
+  if (extendVideoId !== undefined) return 'prefix';
+  if (last && !first) throw new CinesimError(ERRORS.INVALID_ARGUMENT, 'a last frame needs a first frame too', { param: last.param });
+  return first && last ? 'firstLast' : first ? 'firstFrame' : 'none';
+}
+
+/** A digest of the request (uploads by their bytes), telling an idempotent retry from a different request. */
+async function hashRequest(body: object): Promise<string> {
+  const canonical = async (value: unknown): Promise<unknown> => {
+    if (value instanceof File) return { file: createHash('sha256').update(new Uint8Array(await value.arrayBuffer())).digest('hex') };
+    if (Array.isArray(value)) return Promise.all(value.map(canonical));
+    if (value && typeof value === 'object') {
+      const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
+      return Object.fromEntries(await Promise.all(entries.map(async ([k, v]) => [k, await canonical(v)])));
+    }
+    return value;
+  };
+  return createHash('sha256').update(JSON.stringify(await canonical(body))).digest('hex');
+}

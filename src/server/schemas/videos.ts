@@ -1,0 +1,151 @@
+/**
+ * The /v1/videos request and response shapes. They keep the shape of OpenAI's Videos API (`id`,
+ * `object: "video"`, `status`, `progress`, `seconds` as a string, `size` as "WxH", `error`,
+ * `remixed_from_video_id`, list pages with `data` / `has_more` / `last_id`, `after` cursors), so the
+ * official `openai` client works against Cinesim; Cinesim's own fields (seed, steps, guidance, negative
+ * prompt, fps, keyframes, callback_url, …) sit beside them.
+ */
+import { z } from 'zod';
+import { idPattern } from '../ids.ts';
+import { integerish, numberish } from './common.ts';
+
+const videoId = z.string().regex(idPattern('video'), 'not a video id');
+
+/** An image given as an upload, a URL or data URI, or a frame of an earlier video. */
+export const ImageInput = z.union(
+  [
+    z.file().meta({ description: 'An uploaded PNG, JPEG or WebP (multipart/form-data).' }),
+    z.string().min(1).meta({ description: 'An http(s) URL or a data: URI of a PNG, JPEG or WebP.' }),
+    z.strictObject({ image_url: z.string().min(1) }).meta({ description: 'OpenAI style: a URL or data: URI.' }),
+    z.strictObject({ file_id: z.string() }).meta({ description: 'OpenAI style file reference (not supported: upload the file instead).' }),
+    z
+      .strictObject({ video_id: videoId, frame: z.enum(['first', 'last']).default('last') })
+      .meta({ description: 'A frame of an earlier video of yours (default its last frame, for continuing a shot).' }),
+  ],
+  { error: 'expected an uploaded file, a URL or data: URI, {image_url}, or {video_id, frame}' },
+);
+export type ImageInput = z.output<typeof ImageInput>;
+
+export const Keyframe = z.strictObject({
+  role: z.enum(['first', 'last']),
+  image: ImageInput,
+});
+
+const generationFields = {
+  prompt: z.string().meta({ description: 'What to show, in English or Chinese (the model\'s vocabulary).' }),
+  negative_prompt: z.string().optional().meta({ description: 'What to steer away from (used when guidance ≠ 1).' }),
+  model: z.string().optional().meta({ description: 'A model id from GET /v1/models; default the server\'s default model.' }),
+  seconds: numberish.optional().meta({ description: 'Clip length in seconds, one of the model\'s durations (GET /v1/models).' }),
+  size: z.string().optional().meta({ description: 'WIDTHxHEIGHT, one of the model\'s sizes (GET /v1/models).', example: '64x64' }),
+  fps: integerish.optional(),
+  seed: integerish.optional().meta({ description: 'Noise seed in [0, 2^32); default random, reported in the video.' }),
+  steps: integerish.optional(),
+  guidance: numberish.optional().meta({ description: 'Classifier-free guidance scale; 1 = off.' }),
+  shift: numberish.optional(),
+  sampler: z.enum(['euler', 'heun']).optional(),
+  callback_url: z.string().optional().meta({ description: 'Receives a signed POST (Standard Webhooks) when the video finishes.' }),
+};
+
+export const CreateVideoBody = z
+  .strictObject({
+    ...generationFields,
+    input_reference: ImageInput.optional().meta({ description: 'OpenAI style: the first frame (image-to-video).' }),
+    keyframes: z.array(Keyframe).max(2).optional().meta({ description: 'Images with roles: first (image-to-video), first + last.' }),
+    extend_video_id: videoId.optional().meta({ description: 'Continue an earlier video: its last frames open the new clip.' }),
+  })
+  .meta({ id: 'CreateVideo' });
+export type CreateVideoBody = z.output<typeof CreateVideoBody>;
+
+/** POST /v1/videos/extensions, as OpenAI's `videos.extend`. */
+export const ExtendVideoBody = z.strictObject({
+  ...generationFields,
+  video: z.union([z.strictObject({ id: videoId }), z.file()], { error: 'expected {id} of a completed video' }),
+});
+export type ExtendVideoBody = z.output<typeof ExtendVideoBody>;
+
+export const RemixVideoBody = z.strictObject({
+  prompt: z.string(),
+  callback_url: z.string().optional(),
+});
+
+export const ListVideosQuery = z.strictObject({
+  after: videoId.optional(),
+  limit: integerish.pipe(z.number().int().min(1).max(100)).default(20),
+  order: z.enum(['asc', 'desc']).default('desc'),
+});
+
+export const VARIANTS = ['video', 'thumbnail', 'spritesheet', 'metadata'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+export const ContentQuery = z.strictObject({
+  variant: z.enum(VARIANTS).default('video'),
+});
+
+export const ShareBody = z.strictObject({
+  variant: z.enum(VARIANTS).default('video'),
+  expires_in: z.number().int().positive().optional().meta({ description: 'Seconds the link stays valid.' }),
+});
+
+export const SharedParams = z.strictObject({
+  video_id: videoId,
+  variant: z.enum(VARIANTS),
+});
+
+export const SharedQuery = z.strictObject({
+  expires: integerish,
+  signature: z.string().max(128),
+});
+
+export const VideoStatus = z.enum(['queued', 'in_progress', 'completed', 'failed', 'cancelled']);
+export const VideoMode = z.enum(['text-to-video', 'image-to-video', 'first-last-frame', 'extend']);
+
+export const Video = z
+  .object({
+    id: z.string(),
+    object: z.literal('video'),
+    status: VideoStatus,
+    progress: z.number().int().min(0).max(100),
+    created_at: z.number().int().meta({ description: 'Unix seconds.' }),
+    completed_at: z.number().int().nullable(),
+    expires_at: z.number().int().nullable(),
+    model: z.string(),
+    prompt: z.string().nullable(),
+    seconds: z.string(),
+    size: z.string(),
+    error: z.object({ code: z.string(), message: z.string() }).nullable(),
+    remixed_from_video_id: z.string().nullable(),
+    // Cinesim's fields
+    negative_prompt: z.string(),
+    seed: z.number().int(),
+    steps: z.number().int(),
+    guidance: z.number(),
+    shift: z.number(),
+    sampler: z.string(),
+    fps: z.number(),
+    frames: z.number().int(),
+    mode: VideoMode,
+    inputs: z.array(z.object({ role: z.string(), source: z.string() })),
+    cost: z.number().meta({ description: 'Credits charged (refunded when the video fails or is cancelled).' }),
+    attempts: z.number().int(),
+    started_at: z.number().int().nullable(),
+  })
+  .meta({ id: 'Video' });
+export type Video = z.input<typeof Video>;
+
+export const VideoList = z
+  .object({
+    object: z.literal('list'),
+    data: z.array(Video),
+    has_more: z.boolean(),
+    first_id: z.string().nullable(),
+    last_id: z.string().nullable(),
+  })
+  .meta({ id: 'VideoList' });
+export type VideoList = z.input<typeof VideoList>;
+
+export const DeletedVideo = z.object({ id: z.string(), object: z.literal('video.deleted'), deleted: z.literal(true) }).meta({ id: 'DeletedVideo' });
+
+export const ShareLinkBody = z
+  .object({ object: z.literal('video.share_link'), url: z.string(), variant: z.enum(VARIANTS), expires_at: z.number().int() })
+  .meta({ id: 'ShareLink' });
+export type ShareLinkBody = z.input<typeof ShareLinkBody>;
