@@ -99,7 +99,7 @@ def write_video_folder(out: str, name: str, description: str, vae: VAE, te: Text
                         "textDim": te.cfg.out_dim, "conditioning": ["t2v", "i2v", "flf", "extend"],
                         "parameters": sum(p.numel() for p in dit.parameters()) + sum(p.numel() for p in te.parameters())},
         "sampling": sampling,
-        "formats": {"sizes": [[m["width"], m["height"]] for m in metas], "fps": metas[0]["fps"],
+        "formats": {"sizes": list(map(list, dict.fromkeys((m["width"], m["height"]) for m in metas))), "fps": metas[0]["fps"],
                     "frames": metas[0]["frames"], "defaultSize": [metas[0]["width"], metas[0]["height"]]},
         "training": training,
         "metrics": {},

@@ -6,7 +6,10 @@
  */
 import { Command, CommanderError } from 'commander';
 import { isCinesimError } from '../errors.ts';
+import { registerEval } from './commands/eval.ts';
 import { registerGenerate } from './commands/generate.ts';
+import { registerKeys } from './commands/keys.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerWorld } from './commands/world.ts';
 
 export const VERSION = '0.1.0';
@@ -20,6 +23,9 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) });
   registerGenerate(program);
   registerWorld(program);
+  registerEval(program);
+  registerServe(program);
+  registerKeys(program);
   return program;
 }
 

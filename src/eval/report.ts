@@ -1,0 +1,269 @@
+/**
+ * The eval report: what `runEval` measures (the JSON `cinesim eval --out` writes), the quality targets it
+ * is held to, and its two human forms: a plain-text table for the terminal and a Markdown section for
+ * docs/RESULTS.md.
+ */
+import type { SamplerName } from '../engine/index.ts';
+import { LANGUAGES, type Language } from '../world/vocabulary.ts';
+import { SCORED_ATTRIBUTES, type AdherenceSummary, type GroupScore, type ScoredAttribute } from './adherence.ts';
+
+export const REPORT_FORMAT_VERSION = 1;
+
+export interface EvalSettings {
+  readonly steps: number;
+  readonly guidance: number;
+  readonly shift: number;
+  readonly sampler: SamplerName;
+  readonly width: number;
+  readonly height: number;
+  readonly frames: number;
+  readonly fps: number;
+}
+
+/** How a clip fared: `missed` are the stated values the probe did not read, `read` all it did ("attribute=value"). */
+export interface ClipOutcome {
+  readonly usable: boolean;
+  readonly missed: readonly string[];
+  readonly read: readonly string[];
+}
+
+/** One suite entry's outcome. */
+export interface ClipResult {
+  readonly id: string;
+  readonly prompt: string;
+  readonly lang: Language;
+  readonly heldOut: boolean;
+  readonly seed: number;
+  readonly generated: ClipOutcome;
+  readonly rendered: ClipOutcome;
+  readonly flicker: { readonly generated: number; readonly rendered: number };
+  /** VAE reconstruction of the rendered clip, for the clips it was measured on. */
+  readonly vae?: { readonly psnr: number; readonly ssim: number };
+}
+
+export interface AdherencePair {
+  readonly generated: AdherenceSummary;
+  readonly rendered: AdherenceSummary;
+}
+
+export interface TargetCheck {
+  readonly name: string;
+  /** Human form of the bound, e.g. "≥ 95%". */
+  readonly target: string;
+  /** A rate (shown as %) or a difference of rates (shown as points). */
+  readonly unit: 'rate' | 'points';
+  readonly value: number | null;
+  readonly met: boolean | null;
+}
+
+export interface EvalReport {
+  readonly formatVersion: typeof REPORT_FORMAT_VERSION;
+  /** ISO 8601 time the run finished. */
+  readonly date: string;
+  /** The command that reproduces these figures. */
+  readonly command: string;
+  readonly model: { readonly name: string; readonly dir: string };
+  readonly probe: { readonly name: string; readonly dir: string };
+  readonly suite: { readonly name: string; readonly clips: number; readonly seen: number; readonly heldOut: number; readonly limit: number | null };
+  readonly settings: EvalSettings;
+  /** Wall seconds: the whole run, and generation per clip. */
+  readonly seconds: { readonly total: number; readonly perClip: number };
+  /** Generated clips, and rendered clips of the same specs and seeds (the probe's ceiling); all, and per prompt language. */
+  readonly adherence: AdherencePair & { readonly byLanguage: Readonly<Record<Language, AdherencePair>> };
+  /** Reconstruction of rendered suite clips through the model's VAE (0..1 scale, as training/cinesim_train/metrics.py). */
+  readonly vae: { readonly clips: number; readonly psnr: number | null; readonly ssim: number | null };
+  /** Mean flicker (metrics.ts) of the generated clips and of the rendered clips of the same specs. */
+  readonly flicker: { readonly generated: number | null; readonly rendered: number | null };
+  /**
+   * Fréchet distance over probe features: generated vs rendered clips of the suite, and, as the floor a
+   * perfect generator would reach at this number of clips, rendered vs rendered with other seeds.
+   */
+  readonly frechet: { readonly clips: number; readonly generatedVsRendered: number | null; readonly renderedVsRendered: number | null };
+  readonly targets: readonly TargetCheck[];
+  readonly notes: readonly string[];
+  readonly clips: readonly ClipResult[];
+}
+
+// --- targets -------------------------------------------------------------------------------------------
+
+/** The issue's bar for a shipped model, on generated clips of the whole suite. */
+export const TARGETS = {
+  attributes: { color: 0.95, shape: 0.9, motion: 0.85, background: 0.95 } as Partial<Record<ScoredAttribute, number>>,
+  usableYield: 0.75,
+  /** Held-out usable yield within this many points (as a fraction) of seen. */
+  heldOutGap: 0.05,
+} as const;
+
+export function checkTargets(generated: AdherenceSummary): TargetCheck[] {
+  const atLeast = (name: string, value: number | null, min: number): TargetCheck => ({
+    name,
+    target: `≥ ${percent(min, 0)}`,
+    unit: 'rate',
+    value,
+    met: value === null ? null : value >= min,
+  });
+  const gap = generated.gap.usableYield;
+  return [
+    ...Object.entries(TARGETS.attributes).map(([a, min]) => atLeast(a, generated.all.attributes[a as ScoredAttribute].rate, min)),
+    atLeast('usable yield', generated.all.usableYield, TARGETS.usableYield),
+    {
+      name: 'held-out gap (usable yield, seen − held-out)',
+      target: `≤ ${(TARGETS.heldOutGap * 100).toFixed(0)} points`,
+      unit: 'points',
+      value: gap,
+      met: gap === null ? null : gap <= TARGETS.heldOutGap,
+    },
+  ];
+}
+
+export const BINDING_NOTE =
+  'Binding is not measured: the probes say which values are present in a clip, not which object has them, ' +
+  'so a clip that swaps two objects\' colours scores as right.';
+
+// --- formatting ----------------------------------------------------------------------------------------
+
+export function percent(rate: number | null, digits = 1): string {
+  return rate === null || Number.isNaN(rate) ? '—' : `${(rate * 100).toFixed(digits)}%`;
+}
+
+/** A seen − held-out difference in points, signed. */
+export function points(diff: number | null): string {
+  return diff === null || Number.isNaN(diff) ? '—' : `${diff >= 0 ? '+' : ''}${(diff * 100).toFixed(1)}`;
+}
+
+function targetValue(t: TargetCheck): string {
+  return t.unit === 'points' ? `${points(t.value)} points` : percent(t.value);
+}
+
+export function fixed(value: number | null, digits: number): string {
+  return value === null || Number.isNaN(value) ? '—' : value.toFixed(digits);
+}
+
+/** One row of adherence figures: all / seen / held-out / gap, for generated then rendered. */
+interface AdherenceRow {
+  readonly label: string;
+  readonly pairs: string;
+  readonly cells: readonly string[];
+}
+
+function adherenceRows(report: EvalReport): AdherenceRow[] {
+  const { generated, rendered } = report.adherence;
+  const cellsOf = (s: AdherenceSummary, pick: (g: GroupScore) => number | null, gap: number | null) => [
+    percent(pick(s.all)),
+    percent(pick(s.seen)),
+    percent(pick(s.heldOut)),
+    points(gap),
+  ];
+  const rows: AdherenceRow[] = SCORED_ATTRIBUTES.map((a) => ({
+    label: a,
+    pairs: String(generated.all.attributes[a].total),
+    cells: [
+      ...cellsOf(generated, (g) => g.attributes[a].rate, generated.gap.attributes[a]),
+      ...cellsOf(rendered, (g) => g.attributes[a].rate, rendered.gap.attributes[a]),
+    ],
+  }));
+  const usableRow = (label: string, pair: AdherencePair): AdherenceRow => ({
+    label,
+    pairs: String(pair.generated.all.clips),
+    cells: [
+      ...cellsOf(pair.generated, (g) => g.usableYield, pair.generated.gap.usableYield),
+      ...cellsOf(pair.rendered, (g) => g.usableYield, pair.rendered.gap.usableYield),
+    ],
+  });
+  rows.push(usableRow('usable yield', report.adherence));
+  for (const lang of LANGUAGES) rows.push(usableRow(`  ${lang} prompts`, report.adherence.byLanguage[lang]));
+  return rows;
+}
+
+function describeRun(report: EvalReport): string {
+  const s = report.settings;
+  const suite = report.suite;
+  return (
+    `${report.model.name} on suite ${suite.name} (${suite.clips} clips: ${suite.seen} seen, ${suite.heldOut} held-out` +
+    `${suite.limit === null ? '' : `; --limit ${suite.limit}`}), probe ${report.probe.name}; ` +
+    `${s.steps} ${s.sampler} steps, guidance ${s.guidance}, shift ${s.shift}; ${s.width}x${s.height}, ${s.frames} frames at ${s.fps} fps`
+  );
+}
+
+/** The terminal table. */
+export function formatReport(report: EvalReport): string {
+  const pad = (text: string, width: number) => text.padStart(width);
+  const header =
+    `${'attribute'.padEnd(14)}${pad('n', 5)}  ${'generated'.padEnd(30)}  rendered (probe ceiling)\n` +
+    `${''.padEnd(19)}  ${['all', 'seen', 'held', 'gap'].map((h) => pad(h, 7)).join('')}  ${['all', 'seen', 'held', 'gap'].map((h) => pad(h, 7)).join('')}`;
+  const rows = adherenceRows(report).map(
+    (r) =>
+      `${r.label.padEnd(14)}${pad(r.pairs, 5)}  ${r.cells.slice(0, 4).map((c) => pad(c, 7)).join('')}  ${r.cells.slice(4).map((c) => pad(c, 7)).join('')}`,
+  );
+  const targets = report.targets.map(
+    (t) => `  ${t.met === null ? '?' : t.met ? '✓' : '✗'} ${t.name} ${t.target}: ${targetValue(t)}`,
+  );
+  return [
+    `cinesim eval: ${describeRun(report)}`,
+    `generation ${report.seconds.perClip.toFixed(2)} s per clip, ${report.seconds.total.toFixed(0)} s in all`,
+    '',
+    'Prompt adherence: share of stated values the probe reads (gap = seen − held-out, points)',
+    header,
+    ...rows,
+    '',
+    `VAE reconstruction (${report.vae.clips} rendered clips): PSNR ${fixed(report.vae.psnr, 2)} dB, SSIM ${fixed(report.vae.ssim, 4)}`,
+    `flicker: generated ${fixed(report.flicker.generated, 4)}, rendered ${fixed(report.flicker.rendered, 4)}`,
+    `Fréchet distance over probe features (${report.frechet.clips} clips): generated vs rendered ` +
+      `${fixed(report.frechet.generatedVsRendered, 2)}, rendered vs rendered with other seeds ${fixed(report.frechet.renderedVsRendered, 2)}`,
+    '',
+    'targets (generated, whole suite):',
+    ...targets,
+    '',
+    ...report.notes.map((n) => `note: ${n}`),
+  ].join('\n');
+}
+
+/** The model's section of docs/RESULTS.md (without its markers). */
+export function formatMarkdown(report: EvalReport): string {
+  const rows = adherenceRows(report).map((r) => `| ${r.label} | ${r.pairs} | ${r.cells.join(' | ')} |`);
+  const targets = report.targets.map(
+    (t) =>
+      `| ${t.name} | ${t.target} | ${targetValue(t)} | ` +
+      `${t.met === null ? '—' : t.met ? 'met' : 'not met'} |`,
+  );
+  return [
+    `## ${report.model.name}`,
+    '',
+    `Measured ${report.date.slice(0, 10)}: ${describeRun(report)}. Generation took ${report.seconds.perClip.toFixed(2)} s per clip.`,
+    '',
+    'Reproduce with:',
+    '',
+    '```',
+    report.command,
+    '```',
+    '',
+    '### Prompt adherence',
+    '',
+    'Share of the attribute values each prompt states that the probe reads in the clip; usable yield is the share ' +
+      'of clips with every stated value read. Rendered clips (the simulator drawing the same scenes with the same ' +
+      'seeds) bound what the probe can confirm. Gap = seen − held-out, in points.',
+    '',
+    '| attribute | n | generated | seen | held-out | gap | rendered | seen | held-out | gap |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...rows,
+    '',
+    '### Targets (generated clips, whole suite)',
+    '',
+    '| target | bound | measured | |',
+    '|---|---|---:|---|',
+    ...targets,
+    '',
+    '### Video quality',
+    '',
+    '| figure | value |',
+    '|---|---:|',
+    `| VAE reconstruction PSNR (${report.vae.clips} rendered clips) | ${fixed(report.vae.psnr, 2)} dB |`,
+    `| VAE reconstruction SSIM | ${fixed(report.vae.ssim, 4)} |`,
+    `| flicker, generated | ${fixed(report.flicker.generated, 4)} |`,
+    `| flicker, rendered (reference) | ${fixed(report.flicker.rendered, 4)} |`,
+    `| Fréchet distance (probe features), generated vs rendered | ${fixed(report.frechet.generatedVsRendered, 2)} |`,
+    `| Fréchet distance, rendered vs rendered with other seeds (floor) | ${fixed(report.frechet.renderedVsRendered, 2)} |`,
+    '',
+    ...report.notes.map((n) => `- ${n}`),
+  ].join('\n');
+}
