@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what Cinesim needs on a Debian machine, idempotently (fast when everything is present).
 #   ./setup.sh         runtime: ffmpeg + npm packages
-#   ./setup.sh --dev   also what the tests use: PyTorch/ONNX for the training smoke test
+#   ./setup.sh --dev   also what the tests use: PyTorch/ONNX for the training smoke test, Chromium for the
+#                      studio's browser tests
 set -euo pipefail
 cd "$(dirname "$0")"
 dev=false
@@ -11,6 +12,7 @@ missing=()
 command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpeg)
 if $dev; then
   /usr/bin/python3 -c "import torch, onnx, numpy" 2>/dev/null || missing+=(python3-torch python3-onnx python3-numpy)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
 fi
 if (( ${#missing[@]} )); then
   echo "setup: installing Debian packages: ${missing[*]}" >&2
