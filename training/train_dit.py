@@ -18,7 +18,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import numpy as np
 import torch
 
-from cinesim_train.common import Budget, adamw, Ema, Logger, autocast, cosine_lr, count_params, load_checkpoint, parse_config, save_checkpoint, setup
+from cinesim_train.common import Budget, Ema, adamw, autocast, cosine_lr, count_params, load_checkpoint, save_checkpoint, start
 from cinesim_train.data import Buckets, load_clipsets, to_video
 from cinesim_train.models.dit import DiT, DiTConfig
 from cinesim_train.models.text_encoder import TextEncoder, TextEncoderConfig
@@ -65,11 +65,8 @@ class Config:
 
 
 def main() -> None:
-    cfg = parse_config(Config)
-    device = setup(cfg.seed, cfg.threads)
-    rng = np.random.default_rng(cfg.seed)
+    cfg, device, rng, log = start(Config)
     gen = torch.Generator(device=device).manual_seed(cfg.seed)
-    log = Logger(os.path.join(cfg.out, "log.jsonl"))
 
     # --- data: encode every clip once with the frozen VAE ---------------------------------------------
     sets = load_clipsets(cfg.data.split(","), cfg.max_clips)

@@ -17,7 +17,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from cinesim_train.common import Budget, adamw, Logger, autocast, cosine_lr, count_params, load_checkpoint, parse_config, save_checkpoint, setup
+from cinesim_train.common import Budget, adamw, autocast, cosine_lr, count_params, load_checkpoint, save_checkpoint, start
 from cinesim_train.data import Buckets, load_clipsets, to_video
 from cinesim_train.metrics import psnr, ssim
 from cinesim_train.models.vae import VAE, VAEConfig
@@ -52,10 +52,7 @@ class Config:
 
 
 def main() -> None:
-    cfg = parse_config(Config)
-    device = setup(cfg.seed, cfg.threads)
-    rng = np.random.default_rng(cfg.seed)
-    log = Logger(os.path.join(cfg.out, "log.jsonl"))
+    cfg, device, rng, log = start(Config)
 
     # --- data -----------------------------------------------------------------------------------------
     sets = load_clipsets(cfg.data.split(","), cfg.max_clips)

@@ -3,22 +3,14 @@
  * is held to, and its two human forms: a plain-text table for the terminal and a Markdown section for
  * docs/RESULTS.md.
  */
-import type { SamplerName } from '../engine/index.ts';
+import type { GenerateSettings } from '../engine/index.ts';
 import { LANGUAGES, type Language } from '../world/vocabulary.ts';
 import { SCORED_ATTRIBUTES, type AdherenceSummary, type GroupScore, type ScoredAttribute } from './adherence.ts';
 
 export const REPORT_FORMAT_VERSION = 1;
 
-export interface EvalSettings {
-  readonly steps: number;
-  readonly guidance: number;
-  readonly shift: number;
-  readonly sampler: SamplerName;
-  readonly width: number;
-  readonly height: number;
-  readonly frames: number;
-  readonly fps: number;
-}
+/** The sampling settings every clip of a run shares (the engine's own settings, a subset). */
+export type EvalSettings = Pick<GenerateSettings, 'steps' | 'guidance' | 'shift' | 'sampler' | 'width' | 'height' | 'frames' | 'fps'>;
 
 /** How a clip fared: `missed` are the stated values the probe did not read, `read` all it did ("attribute=value"). */
 export interface ClipOutcome {

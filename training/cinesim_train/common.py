@@ -76,6 +76,14 @@ def _convert(raw: str, default: Any, key: str) -> Any:
         sys.exit(f"error: --{key}={raw!r} is not a {type(default).__name__}")
 
 
+def start(cls: type[C]) -> tuple[C, torch.device, np.random.Generator, "Logger"]:
+    """What every recipe does first: its config from the command line, seeds and device, a host RNG for
+    batch sampling, and a logger writing <out>/log.jsonl. The config must have `seed`, `threads`, `out`."""
+    cfg = parse_config(cls)
+    device = setup(cfg.seed, cfg.threads)  # type: ignore[attr-defined]
+    return cfg, device, np.random.default_rng(cfg.seed), Logger(os.path.join(cfg.out, "log.jsonl"))  # type: ignore[attr-defined]
+
+
 def setup(seed: int, threads: int = 0) -> torch.device:
     """Seeds every generator and picks the device. Never more torch threads than free cores."""
     random.seed(seed)

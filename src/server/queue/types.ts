@@ -15,6 +15,7 @@
  *   transition that rolled back.
  */
 import type { ConditioningMode } from '../../engine/conditioning.ts';
+import type { GenerateSettings } from '../../engine/request.ts';
 
 export type JobStatus = 'queued' | 'in_progress' | 'completed' | 'failed' | 'cancelled';
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
@@ -22,19 +23,8 @@ export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', '
 export type InputRole = 'first' | 'last' | 'prefix';
 
 /** Everything a worker needs to run a job, fixed at creation (the seed included), so a retry or a remix reproduces it. */
-export interface JobParams {
-  readonly prompt: string;
-  readonly negativePrompt: string;
-  readonly seed: number;
-  readonly steps: number;
-  readonly guidance: number;
-  readonly shift: number;
-  readonly sampler: 'euler' | 'heun';
-  readonly width: number;
-  readonly height: number;
-  readonly fps: number;
-  readonly frames: number;
-  readonly seconds: number;
+export interface JobParams
+  extends Pick<GenerateSettings, 'prompt' | 'negativePrompt' | 'seed' | 'steps' | 'guidance' | 'shift' | 'sampler' | 'width' | 'height' | 'fps' | 'frames' | 'seconds'> {
   readonly mode: ConditioningMode;
   /** Where each input came from (`upload`, `url`, `data_uri`, `video:<id>`), for the record. */
   readonly inputs: readonly { readonly role: InputRole; readonly source: string }[];
@@ -135,6 +125,12 @@ export interface JobQueue {
   claim(owner: string, leaseMs: number): JobRecord | undefined;
   /** Extends the lease (and records progress); false when the job is no longer this owner's to run. */
   heartbeat(id: string, owner: string, leaseMs: number, progress?: number): boolean;
+  /**
+   * Adds a file made later from a completed job's outputs (a GIF of its MP4, made on first request).
+   * Returns the file the job has under that role: `file`, or one another request attached first;
+   * undefined when the job is gone or not completed.
+   */
+  attach(id: string, file: StoredFile): StoredFile | undefined;
   /** Marks the job completed with its outputs; undefined (and nothing changed) when the lease was lost. */
   complete(id: string, owner: string, result: JobResult, outputs: readonly StoredFile[], expiresAt: number | null): JobRecord | undefined;
   /** A run failed: queued again after a delay when retryable and attempts remain, else failed and refunded. */
