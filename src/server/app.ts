@@ -20,6 +20,7 @@ import runner from './plugins/runner.ts';
 import storage from './plugins/storage.ts';
 import webhooks from './plugins/webhooks.ts';
 import routes from './routes/index.ts';
+import studioRoutes from './routes/studio.ts';
 import { jsonSerializerCompiler, zodValidatorCompiler } from './schemas/zod-fastify.ts';
 
 declare module 'fastify' {
@@ -64,5 +65,6 @@ export async function buildApp(input: ServerConfigInput = {}): Promise<FastifyIn
   await app.register(jobs);
   // routes
   await app.register(routes);
+  await app.register(studioRoutes); // the web studio's built files at /
   return app;
 }

@@ -52,6 +52,10 @@ export function registerServe(program: Command): void {
 async function serveCommand(flags: ServeFlags): Promise<void> {
   const int = (value: string, flag: string, min: number) => parseNumber(value, flag, { min, integer: true });
   const { startServer } = await import('../../server/server.ts');
+  const { ensureStudioBuilt } = await import('../../server/studio/build.ts');
+  // The studio is built (when missing or stale) beside the API, which starts at once; `/` says it is coming.
+  const log = (line: string) => process.stderr.write(`cinesim: ${line}\n`);
+  void ensureStudioBuilt({ log }).then((studio) => studio.error && log(`the web studio is unavailable: ${studio.error}`));
   const server = await startServer(
     {
       dataDir: flags.data,
@@ -79,6 +83,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   process.stdout.write(`${server.url}\n`);
   process.stderr.write(
     `Cinesim API listening on ${server.url} (docs ${server.url}/docs)\n` +
+      `  studio: open ${server.url}/ in a browser\n` +
       `  models: ${catalog.names().join(', ')} (default ${catalog.defaultName}); data: ${config.dataDir}\n` +
       `  ${config.auth ? 'API keys required (create one with `cinesim keys create`)' : 'no auth: every request is the local user'}\n`,
   );

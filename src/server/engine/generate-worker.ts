@@ -14,22 +14,26 @@ import { frameBytes, makeFrames, type VideoFrames } from '../../media/frames.ts'
 import { imageAsFrames, readImage, writeContactSheet, writeThumbnail } from '../../media/image.ts';
 import { sidecarPath } from '../../media/metadata.ts';
 import { writeClip } from '../../media/write.ts';
+import { PreviewRenderer } from './preview.ts';
 import type { FromWorker, GenerationOutput, GenerationTask, SerializedError, ToWorker } from './protocol.ts';
 
 class GenerationWorker {
   private loaded: { dir: string; threads: number; pipeline: VideoPipeline } | undefined;
-  private running: { jobId: string; abort: AbortController } | undefined;
+  /** The task being run; `previews` is on while someone watches it (the server says so with `previews` messages). */
+  private running: { jobId: string; abort: AbortController; previews: boolean } | undefined;
 
   constructor(private readonly port: MessagePort) {
     port.on('message', (message: ToWorker) => {
       if (message.type === 'run') void this.run(message.task, message.threads);
-      else if (message.type === 'cancel' && this.running?.jobId === message.jobId) this.running.abort.abort();
+      else if (this.running?.jobId !== message.jobId) return;
+      else if (message.type === 'cancel') this.running.abort.abort();
+      else if (message.type === 'previews') this.running.previews = message.enabled;
     });
   }
 
   private async run(task: GenerationTask, threads: number): Promise<void> {
     const abort = new AbortController();
-    this.running = { jobId: task.jobId, abort };
+    this.running = { jobId: task.jobId, abort, previews: task.previews };
     try {
       const output = await this.generate(task, threads, abort.signal);
       this.post({ type: 'done', jobId: task.jobId, output });
@@ -47,6 +51,13 @@ class GenerationWorker {
       this.post({ type: 'progress', jobId: task.jobId, ...progress });
       if (progress.stage === 'denoise') debugHooks(task, progress.step);
     };
+    const renderer = new PreviewRenderer(pipeline.components.vaeDecoder, {
+      fps: p.fps,
+      wanted: () => this.running?.jobId === task.jobId && this.running.previews,
+      signal,
+      publish: (preview) => this.post({ type: 'preview', jobId: task.jobId, preview }),
+      onError: (error) => console.warn(`cinesim: live preview of ${task.jobId} failed: ${(error as Error)?.message ?? error}`),
+    });
     const result = await pipeline.generate(
       {
         prompt: p.prompt,
@@ -62,7 +73,7 @@ class GenerationWorker {
         frames: p.frames,
         conditioning: await conditioningFor(task),
       },
-      { onProgress, signal },
+      { onProgress, onStep: (info) => renderer.onStep(info), signal },
     );
 
     const video = join(task.outDir, 'video.mp4');

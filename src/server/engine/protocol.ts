@@ -3,6 +3,7 @@
  * the worker reads its inputs from and writes its outputs to files, so nothing large crosses the channel.
  */
 import type { GenerateStage } from '../../engine/pipeline.ts';
+import type { Preview } from '../jobs/previews.ts';
 import type { JobParams } from '../queue/types.ts';
 
 export interface GenerationTask {
@@ -20,6 +21,8 @@ export interface GenerationTask {
   /** Recorded in the clip's metadata. */
   readonly metadataExtra: Readonly<Record<string, unknown>>;
   readonly debug: { readonly stepDelayMs?: number; readonly failAtStep?: number };
+  /** Decode live previews from the start (someone already watches); toggled later by `previews` messages. */
+  readonly previews: boolean;
 }
 
 export interface OutputFile {
@@ -43,9 +46,11 @@ export interface SerializedError {
 
 export type ToWorker =
   | { readonly type: 'run'; readonly task: GenerationTask; readonly threads: number }
-  | { readonly type: 'cancel'; readonly jobId: string };
+  | { readonly type: 'cancel'; readonly jobId: string }
+  | { readonly type: 'previews'; readonly jobId: string; readonly enabled: boolean };
 
 export type FromWorker =
   | { readonly type: 'progress'; readonly jobId: string; readonly stage: GenerateStage; readonly step: number; readonly total: number }
+  | { readonly type: 'preview'; readonly jobId: string; readonly preview: Preview }
   | { readonly type: 'done'; readonly jobId: string; readonly output: GenerationOutput }
   | { readonly type: 'failed'; readonly jobId: string; readonly error: SerializedError };

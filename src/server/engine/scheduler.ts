@@ -19,6 +19,7 @@ import type { GenerateProgress } from '../../engine/pipeline.ts';
 import type { ServerConfig } from '../config.ts';
 import { newId } from '../ids.ts';
 import type { JobEvents } from '../jobs/events.ts';
+import type { PreviewHub } from '../jobs/previews.ts';
 import { extensionPrefixFrames } from '../jobs/plan.ts';
 import type { ModelCatalog } from '../models/catalog.ts';
 import type { JobQueue, JobRecord, StoredFile } from '../queue/types.ts';
@@ -34,6 +35,7 @@ export interface SchedulerDeps {
   readonly blobs: BlobStore;
   readonly catalog: ModelCatalog;
   readonly events: JobEvents;
+  readonly previews: PreviewHub;
   readonly log: FastifyBaseLogger;
 }
 
@@ -141,10 +143,16 @@ export class JobScheduler {
       if (!queue.heartbeat(job.id, owner, leaseMs)) this.abort(job.id, 'lease lost');
     }, Math.max(50, Math.floor(leaseMs / 3)));
     const timeout = setTimeout(() => this.abort(job.id, 'timeout'), config.limits.jobTimeoutMs);
+    const { previews, pool } = this.deps;
+    const stopDemand = previews.onDemand(job.id, (wanted) => pool.setPreviews(job.id, wanted));
     let outDir: string | undefined;
     try {
       outDir = await this.deps.blobs.stagingDir();
-      const output = await this.deps.pool.run(this.task(job, outDir), { onProgress: this.progressWriter(run), signal: run.abort.signal });
+      const output = await pool.run(this.task(job, outDir), {
+        onProgress: this.progressWriter(run),
+        onPreview: (preview) => previews.publish(job.id, preview),
+        signal: run.abort.signal,
+      });
       const stored: StoredFile[] = [];
       for (const file of output.files) {
         const ref = await this.deps.blobs.adopt(file.path);
@@ -165,6 +173,8 @@ export class JobScheduler {
     } finally {
       clearInterval(heartbeat);
       clearTimeout(timeout);
+      stopDemand();
+      previews.clear(job.id);
       if (outDir) await rm(outDir, { recursive: true, force: true });
       this.running.delete(job.id);
       this.deps.events.notify(job.id);
@@ -205,6 +215,7 @@ export class JobScheduler {
       outDir,
       metadataExtra: { videoId: job.id, remixedFrom: job.remixedFrom, inputs: job.params.inputs },
       debug: this.deps.config.debug,
+      previews: this.deps.previews.watching(job.id),
     };
   }
 

@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { CinesimError, ERRORS } from '../../errors.ts';
 import type { GenerateProgress } from '../../engine/pipeline.ts';
+import type { Preview } from '../jobs/previews.ts';
 import type { FromWorker, GenerationOutput, GenerationTask, SerializedError, ToWorker } from './protocol.ts';
 
 const WORKER_ENTRY = new URL('./worker-boot.mjs', import.meta.url);
@@ -14,6 +15,8 @@ const CANCEL_GRACE_MS = 5_000;
 
 export interface RunHooks {
   readonly onProgress?: (progress: GenerateProgress) => void;
+  /** Live previews, sent while the task's `previews` (or a later `setPreviews`) asks for them. */
+  readonly onPreview?: (preview: Preview) => void;
   /** Aborting cancels the task; the run then rejects with the signal's reason. */
   readonly signal?: AbortSignal;
 }
@@ -21,6 +24,8 @@ export interface RunHooks {
 interface Slot {
   worker: Worker | undefined;
   busy: boolean;
+  /** The job the slot runs while busy. */
+  jobId?: string;
 }
 
 export class WorkerPool {
@@ -39,6 +44,7 @@ export class WorkerPool {
     const slot = this.slots.find((s) => !s.busy);
     if (!slot || this.closed) return Promise.reject(new CinesimError(ERRORS.INTERNAL, 'no idle generation worker'));
     slot.busy = true;
+    slot.jobId = task.jobId;
     const worker = (slot.worker ??= new Worker(WORKER_ENTRY));
     return new Promise<GenerationOutput>((resolve, reject) => {
       let killTimer: NodeJS.Timeout | undefined;
@@ -47,6 +53,7 @@ export class WorkerPool {
         hooks.signal?.removeEventListener('abort', onAbort);
         clearTimeout(killTimer);
         slot.busy = false;
+        slot.jobId = undefined;
         settle();
       };
       const discard = () => {
@@ -56,6 +63,7 @@ export class WorkerPool {
       const onMessage = (message: FromWorker) => {
         if (message.jobId !== task.jobId) return;
         if (message.type === 'progress') hooks.onProgress?.(message);
+        else if (message.type === 'preview') hooks.onPreview?.(message.preview);
         else if (message.type === 'done') finish(() => resolve(message.output));
         else finish(() => reject(hooks.signal?.aborted ? hooks.signal.reason : deserialize(message.error)));
       };
@@ -77,6 +85,12 @@ export class WorkerPool {
       else hooks.signal?.addEventListener('abort', onAbort, { once: true });
       this.post(worker, { type: 'run', task, threads: this.threads });
     });
+  }
+
+  /** Turns live previews of a running job on or off (someone started or stopped watching). */
+  setPreviews(jobId: string, enabled: boolean): void {
+    const slot = this.slots.find((s) => s.busy && s.jobId === jobId);
+    if (slot?.worker) this.post(slot.worker, { type: 'previews', jobId, enabled });
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,14 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StoredFile } from '../queue/types.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 
-const EXTENSIONS: Readonly<Record<string, string>> = { 'video/mp4': 'mp4', 'image/webp': 'webp', 'image/png': 'png', 'application/json': 'json' };
+const EXTENSIONS: Readonly<Record<string, string>> = {
+  'video/mp4': 'mp4',
+  'image/webp': 'webp',
+  'image/png': 'png',
+  'image/gif': 'gif',
+  'application/zip': 'zip',
+  'application/json': 'json',
+};
 
 export function sendStoredFile(request: FastifyRequest, reply: FastifyReply, blobs: BlobStore, file: StoredFile, name: string): FastifyReply {
   const etag = `"${file.hash}"`;

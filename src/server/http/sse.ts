@@ -1,7 +1,8 @@
 /**
  * Server-Sent Events for one job: the current video object at once, again on every change, and the
- * stream ends after a final state. Comments keep idle proxies from closing the connection. Open streams
- * are tracked so that a shutting-down server ends them (they would otherwise hold it open).
+ * stream ends after a final state. A source may add events of its own kinds beside the state (live
+ * previews). Comments keep idle proxies from closing the connection. Open streams are tracked so that a
+ * shutting-down server ends them (they would otherwise hold it open).
  */
 import type { FastifyReply } from 'fastify';
 
@@ -10,6 +11,8 @@ export interface SseSource<T> {
   read(): T | undefined;
   isFinal(state: T): boolean;
   subscribe(listener: () => void): () => void;
+  /** Other events to send while the stream is open (`emit(event, data)`); returns the unsubscribe function. */
+  extra?(emit: (event: string, data: string) => void): () => void;
 }
 
 const KEEPALIVE_MS = 15_000;
@@ -30,8 +33,12 @@ export class SseStreams {
     res.write('retry: 2000\n\n');
     let lastSent = '';
     let seq = 0;
+    let ended = false;
+    let unsubscribeExtra: (() => void) | undefined;
     const end = () => {
+      ended = true;
       unsubscribe();
+      unsubscribeExtra?.();
       clearInterval(keepalive);
       this.open.delete(end);
       if (!res.writableEnded) res.end();
@@ -54,6 +61,11 @@ export class SseStreams {
     this.open.add(end);
     res.on('close', end); // the client went away (the request's own 'close' fires once its body is read)
     send();
+    if (!ended && source.extra) {
+      unsubscribeExtra = source.extra((event, data) => {
+        if (!res.writableEnded) res.write(`id: ${++seq}\nevent: ${event}\ndata: ${data}\n\n`);
+      });
+    }
   }
 
   /** Ends every open stream (server shutdown). */

@@ -18,6 +18,7 @@ import type { CreateVideoBody, ImageInput, Variant } from '../schemas/videos.ts'
 import type { BlobStore } from '../storage/blob-store.ts';
 import { collectUnused } from '../storage/collect.ts';
 import type { LinkSigner, ShareLink } from '../storage/signed-links.ts';
+import { DerivedFiles, isDerivedVariant } from './derived.ts';
 import type { JobEvents } from './events.ts';
 import { storeImageInput, videoInput, type InputContext, type StoredInput } from './inputs.ts';
 import { planGeneration, type GenerationFields } from './plan.ts';
@@ -39,7 +40,11 @@ export interface CreateOptions {
 }
 
 export class JobService {
-  constructor(private readonly deps: JobServiceDeps) {}
+  private readonly derived: DerivedFiles;
+
+  constructor(private readonly deps: JobServiceDeps) {
+    this.derived = new DerivedFiles({ queue: deps.queue, blobs: deps.blobs });
+  }
 
   async create(principal: Principal, body: CreateVideoBody, options: CreateOptions = {}): Promise<{ job: JobRecord; created: boolean }> {
     const requestHash = await hashRequest(body);
@@ -116,13 +121,13 @@ export class JobService {
     await collectUnused(files, this.deps.queue, this.deps.blobs);
   }
 
-  /** The stored file of a completed video's variant. */
-  content(principal: Principal, id: string, variant: Variant): StoredFile {
+  /** The stored file of a completed video's variant (GIF, WebP and frames are made on their first request). */
+  content(principal: Principal, id: string, variant: Variant): Promise<StoredFile> {
     return this.contentOf(this.get(principal, id), variant);
   }
 
   /** For share links, which carry no key: the signature stands for the owner. */
-  contentById(id: string, variant: Variant): StoredFile {
+  contentById(id: string, variant: Variant): Promise<StoredFile> {
     const job = this.deps.queue.get(id);
     if (!job) throw new CinesimError(ERRORS.NOT_FOUND, `no video with id ${id}`, { param: 'video_id' });
     return this.contentOf(job, variant);
@@ -134,21 +139,29 @@ export class JobService {
     if (ttl > maxTtlSeconds) {
       throw new CinesimError(ERRORS.INVALID_ARGUMENT, `expires_in must be at most ${maxTtlSeconds} seconds, got ${ttl}`, { param: 'expires_in' });
     }
-    this.content(principal, id, variant); // only what exists can be shared
+    // Only what exists, or can be made on request, can be shared.
+    const job = this.get(principal, id);
+    if (!this.storedFile(job, variant) && !isDerivedVariant(variant)) throw noVariant(job, variant);
     return this.deps.signer.sign(id, variant, ttl);
   }
 
   // --- helpers -----------------------------------------------------------------------------------------
 
-  private contentOf(job: JobRecord, variant: Variant): StoredFile {
+  private async contentOf(job: JobRecord, variant: Variant): Promise<StoredFile> {
+    const file = this.storedFile(job, variant);
+    if (file) return file;
+    if (isDerivedVariant(variant)) return this.derived.get(job, variant);
+    throw noVariant(job, variant);
+  }
+
+  /** The stored file of a completed video's `variant`; undefined when there is none (yet). */
+  private storedFile(job: JobRecord, variant: Variant): StoredFile | undefined {
     if (job.status !== 'completed') {
       throw new CinesimError(ERRORS.NOT_READY, `video ${job.id} is ${job.status.replace('_', ' ')}; content is available once it is completed`, {
         param: 'video_id',
       });
     }
-    const file = this.deps.queue.files(job.id).find((f) => f.role === variant);
-    if (!file) throw new CinesimError(ERRORS.NOT_FOUND, `video ${job.id} has no ${variant}`, { param: 'variant' });
-    return file;
+    return this.deps.queue.files(job.id).find((f) => f.role === variant);
   }
 
   /** The job an idempotency key already created (same request), or undefined; 409 for a different request. */
@@ -225,6 +238,10 @@ export class JobService {
       },
     };
   }
+}
+
+function noVariant(job: JobRecord, variant: Variant): CinesimError {
+  return new CinesimError(ERRORS.NOT_FOUND, `video ${job.id} has no ${variant}`, { param: 'variant' });
 }
 
 interface KeyframeInput {

@@ -179,6 +179,15 @@ export class SqliteJobQueue implements JobQueue {
     return changed === 1;
   }
 
+  attach(id: string, file: StoredFile): StoredFile | undefined {
+    return this.transaction(() => {
+      if (this.get(id)?.status !== 'completed') return undefined;
+      this.sql('INSERT OR IGNORE INTO job_files (job_id, role, hash, content_type, bytes) VALUES (?, ?, ?, ?, ?)')
+        .run(id, file.role, file.hash, file.contentType, file.bytes);
+      return this.files(id).find((f) => f.role === file.role);
+    });
+  }
+
   complete(id: string, owner: string, result: JobResult, outputs: readonly StoredFile[], expiresAt: number | null): JobRecord | undefined {
     return this.transaction(() => {
       const changed = this.sql(

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { authenticate } from '../http/auth.ts';
 import docsRoutes from './docs.ts';
 import modelRoutes from './models.ts';
+import promptRoutes from './prompts.ts';
 import sharedRoutes from './shared.ts';
 import usageRoutes from './usage.ts';
 import videoRoutes from './videos.ts';
@@ -19,6 +20,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       await v1.register(videoRoutes);
       await v1.register(modelRoutes);
       await v1.register(usageRoutes);
+      await v1.register(promptRoutes);
     },
     { prefix: '/v1' },
   );

@@ -17,14 +17,14 @@ export default async function sharedRoutes(fastify: FastifyInstance): Promise<vo
         public: true,
         params: SharedParams,
         querystring: SharedQuery,
-        produces: ['video/mp4', 'image/webp', 'image/png', 'application/json'],
+        produces: ['video/mp4', 'image/webp', 'image/png', 'image/gif', 'application/zip', 'application/json'],
         response: { 200: z.file().describe('The file'), 403: ErrorBody, 404: ErrorBody },
       },
     },
     async (request, reply) => {
       const { video_id: id, variant } = request.params;
       app.signer.verify(id, variant, request.query.expires, request.query.signature);
-      return sendStoredFile(request, reply, app.blobs, app.jobs.contentById(id, variant), `${id}-${variant}`);
+      return sendStoredFile(request, reply, app.blobs, await app.jobs.contentById(id, variant), `${id}-${variant}`);
     },
   );
 }

@@ -11,6 +11,7 @@ import {
   ContentQuery,
   CreateVideoBody,
   DeletedVideo,
+  EventsQuery,
   ExtendVideoBody,
   ListVideosQuery,
   RemixVideoBody,
@@ -115,17 +116,17 @@ export default async function videoRoutes(fastify: FastifyInstance): Promise<voi
     '/videos/:video_id/content',
     {
       schema: {
-        summary: 'Download a video, its thumbnail, spritesheet or metadata',
+        summary: 'Download a video, its thumbnail, spritesheet, metadata, GIF, animated WebP or frames (ZIP of PNGs)',
         tags,
         params: VideoIdParams,
         querystring: ContentQuery,
-        produces: ['video/mp4', 'image/webp', 'image/png', 'application/json'],
+        produces: ['video/mp4', 'image/webp', 'image/png', 'image/gif', 'application/zip', 'application/json'],
         response: { 200: z.file().describe('The file'), ...COMMON_ERRORS, 409: ErrorBody },
       },
     },
     async (request, reply) => {
       const { video_id: id } = request.params;
-      const file = app.jobs.content(request.principal, id, request.query.variant);
+      const file = await app.jobs.content(request.principal, id, request.query.variant);
       return sendStoredFile(request, reply, app.blobs, file, `${id}-${request.query.variant}`);
     },
   );
@@ -135,9 +136,12 @@ export default async function videoRoutes(fastify: FastifyInstance): Promise<voi
     {
       schema: {
         summary: 'Live progress (Server-Sent Events)',
-        description: 'Sends the video object (`event: video`) now and on every change; the stream ends when the video is completed, failed or cancelled.',
+        description:
+          'Sends the video object (`event: video`) now and on every change; the stream ends when the video is completed, failed or cancelled. ' +
+          'With `previews=true`, also `event: preview` while it renders: `{step, total, frames, image, width, height}`, `image` a WebP data URI.',
         tags,
         params: VideoIdParams,
+        querystring: EventsQuery,
         produces: ['text/event-stream'],
         response: { 200: Video.describe('A stream of video objects'), ...COMMON_ERRORS },
       },
@@ -153,6 +157,7 @@ export default async function videoRoutes(fastify: FastifyInstance): Promise<voi
         },
         isFinal: (video) => TERMINAL_STATUSES.includes(video.status),
         subscribe: (listener) => app.jobEvents.subscribe(id, listener),
+        extra: request.query.previews ? (emit) => app.previews.watch(id, (preview) => emit('preview', JSON.stringify(preview))) : undefined,
       });
       return reply;
     },

@@ -74,11 +74,19 @@ export const ListVideosQuery = z.strictObject({
   order: z.enum(['asc', 'desc']).default('desc'),
 });
 
-export const VARIANTS = ['video', 'thumbnail', 'spritesheet', 'metadata'] as const;
+export const VARIANTS = ['video', 'thumbnail', 'spritesheet', 'metadata', 'gif', 'webp', 'frames'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 export const ContentQuery = z.strictObject({
   variant: z.enum(VARIANTS).default('video'),
+});
+
+export const EventsQuery = z.object({
+  previews: z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .optional()
+    .meta({ description: 'Also send `event: preview` while the video renders: a strip of its frames so far (WebP data URI), every few steps.' }),
 });
 
 export const ShareBody = z.strictObject({

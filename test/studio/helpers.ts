@@ -1,0 +1,103 @@
+/**
+ * Shared by the studio tests: a real server on the tiny model (on a loopback port, restartable on the
+ * same data folder and port), the studio's production build, a fresh headless Debian Chromium driven by
+ * playwright-core, and screenshots saved as test artefacts (test-artifacts/studio/*.png).
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { buildApp, type ServerConfigInput } from '../../src/server/index.ts';
+import { ROOT, testConfig } from '../server/helpers.ts';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const HAS_CHROMIUM = existsSync(CHROMIUM);
+export const ARTIFACTS = join(ROOT, 'test-artifacts', 'studio');
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface StudioServer {
+  readonly app: FastifyInstance;
+  readonly url: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** The API and the studio on the tiny model, listening on 127.0.0.1 (`port` 0: any free port). */
+export async function startStudioServer(dataDir: string, overrides: ServerConfigInput = {}, port = 0): Promise<StudioServer> {
+  const app = await buildApp(testConfig(dataDir, { auth: false, ...overrides }));
+  await app.listen({ host: '127.0.0.1', port });
+  const address = app.server.address();
+  const bound = typeof address === 'object' && address ? address.port : port;
+  let closed: Promise<void> | undefined;
+  return { app, url: `http://127.0.0.1:${bound}`, port: bound, close: () => (closed ??= app.close()) };
+}
+
+export interface Browser {
+  readonly context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Debian's Chromium, headless, with a fresh profile (its own --user-data-dir) that is deleted afterwards. */
+export async function launchBrowser(viewport = { width: 1366, height: 768 }): Promise<Browser> {
+  const profile = await mkdtemp(join(tmpdir(), 'cinesim-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    viewport,
+    locale: 'en-US',
+    timeout: 30_000,
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Collects errors in the page: uncaught exceptions and console errors. Chromium also logs every non-2xx
+ * response as a console error; those are the API answering (401 before a key is given, 400 for a bad
+ * prompt) and are checked where they matter, so they are left out.
+ */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
+  });
+  return errors;
+}
+
+/**
+ * Polls an expression in the page until it is truthy. (Playwright's waitForFunction evaluates strings
+ * with eval inside the page, which the studio's Content-Security-Policy forbids, as it should.)
+ */
+export async function waitUntil(page: Page, expression: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting in the page for: ${expression}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export async function screenshot(page: Page, name: string, options: { fullPage?: boolean } = {}): Promise<string> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: options.fullPage ?? false, animations: 'disabled' });
+  return path;
+}

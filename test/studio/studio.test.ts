@@ -1,0 +1,326 @@
+/**
+ * The studio in a real browser (Debian's Chromium, headless) against a real server on the tiny model:
+ * make a video and watch it render (live preview), play and download it, reject an unknown word, cancel,
+ * remix, image from a dropped file, compare, extend, Chinese, a phone screen, the history after a server
+ * restart, and a server that wants an API key. Screenshots go to test-artifacts/studio/.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { Video } from '../../src/server/schemas/videos.ts';
+import { ensureStudioBuilt } from '../../src/server/studio/build.ts';
+import { tempDir } from '../server/helpers.ts';
+import { HAS_CHROMIUM, launchBrowser, screenshot, startStudioServer, waitUntil, watchErrors, type Browser, type StudioServer } from './helpers.ts';
+
+const PROMPT = 'a small red ball bounces on green grass';
+const REMIX_PROMPT = 'a small blue ball bounces on green grass';
+const CANCEL_PROMPT = 'a large purple square moves left on a white background';
+const IMAGE_PROMPT = 'a yellow star spins at night';
+/** Slow steps, so a running job can be watched and cancelled. */
+const DEBUG = { stepDelayMs: 150 };
+
+// In-page scripts (strings: this project type-checks without the DOM library).
+/** The player's clip has loaded and has frames to show. */
+const VIDEO_PLAYS = `(() => {
+  const v = document.querySelector('dialog.player-dialog video');
+  return v !== null && v.readyState >= 2 && v.duration > 0 && v.videoWidth > 0;
+})()`;
+/** Drops a 64x64 PNG (a yellow square on dark blue), drawn on a canvas, onto the image drop zone. */
+const DROP_IMAGE = `(async () => {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 64;
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#102040';
+  ctx.fillRect(0, 0, 64, 64);
+  ctx.fillStyle = '#f5d515';
+  ctx.fillRect(24, 24, 16, 16);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([blob], 'first.png', { type: 'image/png' }));
+  document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+})()`;
+
+if (!HAS_CHROMIUM) console.warn('studio browser tests skipped: /usr/bin/chromium is missing (./setup.sh --dev installs it)');
+
+describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, () => {
+  let dataDir: string;
+  let server: StudioServer;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    const build = await ensureStudioBuilt();
+    expect(build.error).toBeUndefined();
+    dataDir = await tempDir('cinesim-studio-');
+    server = await startStudioServer(dataDir, { debug: DEBUG });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    errors = watchErrors(page);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const api = async <T,>(path: string): Promise<T> => (await fetch(server.url + path)).json() as Promise<T>;
+  const videos = async () => (await api<{ data: Video[] }>('/v1/videos?limit=100')).data;
+  const card = (text: string) => page.locator('li.job-card', { hasText: text }).first();
+  const generate = () => page.locator('form.create-form button[type=submit]');
+  const modeOption = (name: string) => page.locator('label.mode-option', { hasText: new RegExp(`^${name}$`) });
+
+  /** Types a prompt and waits for the server's verdict on it (the editor drops the old one as the text changes). */
+  async function typePrompt(text: string): Promise<void> {
+    await page.fill('#prompt', text);
+    await page.locator('#prompt-issues .token-count').waitFor();
+  }
+
+  it('makes a video: live preview while it renders, then it plays', async () => {
+    await page.goto(`${server.url}/`);
+    await page.locator('#prompt').waitFor();
+    await typePrompt(PROMPT);
+    await page.locator('.meaning', { hasText: 'Reads as:' }).waitFor();
+    await page.fill('#set-steps', '12');
+    await generate().click();
+
+    const job = card(PROMPT);
+    await job.locator('.thumb-preview img[src^="data:image/webp;base64,"]').waitFor({ timeout: 20_000 });
+    expect(await job.getByRole('progressbar').getAttribute('aria-valuenow')).toMatch(/^\d+$/);
+    await screenshot(page, '01-create-live-preview');
+
+    await job.locator('.status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    await screenshot(page, '02-create-done');
+
+    await job.getByRole('link', { name: 'Open' }).click();
+    const dialog = page.locator('dialog.player-dialog');
+    await dialog.waitFor();
+    await waitUntil(page, VIDEO_PLAYS);
+    await dialog.getByRole('button', { name: 'Next frame' }).click();
+    expect(await dialog.locator('.frame-long').textContent()).toMatch(/^Frame \d+ \/ 17$/);
+    await screenshot(page, '03-player');
+
+    const [done] = (await videos()).filter((v) => v.prompt === PROMPT);
+    expect(done).toMatchObject({ status: 'completed', steps: 12, mode: 'text-to-video' });
+
+    // Downloads come as files named after the video (the GIF is made by the server on this first request).
+    for (const [name, extension] of [['GIF', 'gif'], ['MP4', 'mp4']]) {
+      const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name }).click()]);
+      expect(download.suggestedFilename()).toMatch(new RegExp(`^cinesim-[0-9a-f]{8}(-gif)?\\.${extension}$`));
+    }
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+  });
+
+  it('underlines an unknown word, offers the model’s words, and will not submit until it is fixed', async () => {
+    await page.goto(`${server.url}/#/create`);
+    await typePrompt('a small red ball bounse on green grass');
+    const mark = page.locator('.prompt-backdrop mark.unknown');
+    await mark.waitFor();
+    expect(await mark.textContent()).toBe('bounse');
+    const suggestion = page.getByRole('button', { name: 'Replace “bounse” with “bounce”' });
+    await suggestion.waitFor();
+    expect(await page.locator('#prompt').getAttribute('aria-invalid')).toBe('true');
+    expect(await generate().isDisabled()).toBe(true);
+    await screenshot(page, '04-unknown-word');
+
+    await suggestion.click();
+    expect(await page.inputValue('#prompt')).toBe('a small red ball bounce on green grass');
+    await page.locator('.meaning', { hasText: 'Reads as:' }).waitFor();
+    expect(await mark.count()).toBe(0);
+    expect(await generate().isDisabled()).toBe(false);
+  });
+
+  it('cancels a running video', async () => {
+    await typePrompt(CANCEL_PROMPT);
+    await page.fill('#set-steps', '80');
+    await generate().click();
+    const job = card(CANCEL_PROMPT);
+    await job.locator('.status-badge', { hasText: 'Rendering' }).waitFor({ timeout: 20_000 });
+    await screenshot(page, '05-cancel-running');
+    await job.getByRole('button', { name: `Cancel “${CANCEL_PROMPT}”` }).click();
+    await job.locator('.status-badge', { hasText: 'Cancelled' }).waitFor();
+    const cancelled = (await videos()).find((v) => v.prompt === CANCEL_PROMPT);
+    expect(cancelled?.status).toBe('cancelled');
+    await page.fill('#set-steps', '4');
+  });
+
+  it('remixes a video from the gallery: same seed and settings, new prompt', async () => {
+    await page.goto(`${server.url}/#/gallery`);
+    await page.locator('#gallery-search').fill('red ball');
+    const item = page.locator('li.video-card', { hasText: PROMPT });
+    await item.locator('img').waitFor();
+    expect(await page.locator('li.video-card').count()).toBe(1);
+    await screenshot(page, '06-gallery-search');
+    await item.locator('a').click();
+
+    const dialog = page.locator('dialog.player-dialog');
+    await dialog.getByRole('button', { name: 'Remix' }).first().click();
+    await dialog.locator('#remix-prompt').fill(REMIX_PROMPT);
+    await dialog.locator('#remix-prompt-issues .token-count').waitFor();
+    await screenshot(page, '07-remix-form');
+    await dialog.locator('form.remix-form button[type=submit]').click();
+
+    await card(REMIX_PROMPT).locator('.status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    expect(page.url()).toMatch(/#\/create$/); // the studio took us to the queue
+    const all = await videos();
+    const source = all.find((v) => v.prompt === PROMPT)!;
+    const remix = all.find((v) => v.prompt === REMIX_PROMPT)!;
+    expect(remix).toMatchObject({ status: 'completed', remixed_from_video_id: source.id, seed: source.seed, steps: source.steps, size: source.size });
+  });
+
+  it('makes an image-to-video clip from a dropped image', async () => {
+    await page.goto(`${server.url}/#/create`);
+    await modeOption('Image').click();
+    const zone = page.locator('.drop-zone');
+    await zone.waitFor();
+    await page.evaluate(DROP_IMAGE);
+    await zone.locator('img').waitFor();
+    await typePrompt(IMAGE_PROMPT);
+    await screenshot(page, '08-image-mode');
+    await page.locator('#prompt').press('Control+Enter'); // the shortcut for Generate
+    await card(IMAGE_PROMPT).locator('.status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    const made = (await videos()).find((v) => v.prompt === IMAGE_PROMPT);
+    expect(made).toMatchObject({ mode: 'image-to-video', inputs: [{ role: 'first', source: 'upload' }] });
+    await modeOption('Text').click();
+  });
+
+  it('compares two clips side by side, and extends one', async () => {
+    await page.goto(`${server.url}/#/gallery`);
+    await page.getByRole('button', { name: 'Compare' }).click();
+    await page.getByRole('checkbox', { name: `Pick “${PROMPT}” to compare` }).check();
+    await page.getByRole('checkbox', { name: `Pick “${REMIX_PROMPT}” to compare` }).check();
+    await page.getByRole('button', { name: 'Compare side by side' }).click();
+    await page.locator('.player-stage.count-2 video').nth(1).waitFor();
+    expect(await page.locator('.compare-table tr.differs th').allTextContents()).toEqual(['Prompt']);
+    await screenshot(page, '09-compare');
+
+    // Extend: from the player, into Create with the video chosen.
+    await page.goto(`${server.url}/#/gallery`);
+    await page.locator('li.video-card', { hasText: REMIX_PROMPT }).locator('a').click();
+    await page.locator('dialog.player-dialog').getByRole('button', { name: 'Extend' }).click();
+    await page.locator('label.mode-option.selected', { hasText: 'Extend' }).waitFor();
+    const remix = (await videos()).find((v) => v.prompt === REMIX_PROMPT)!;
+    expect(await page.inputValue('.extend-picker select')).toBe(remix.id);
+    await typePrompt('a small blue ball falls on green grass');
+    await generate().click();
+    await card('a small blue ball falls on green grass').locator('.status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    const extension = (await videos()).find((v) => v.prompt === 'a small blue ball falls on green grass');
+    expect(extension).toMatchObject({ mode: 'extend', inputs: [{ role: 'prefix', source: `video:${remix.id}` }] });
+    await modeOption('Text').click();
+  });
+
+  it('switches the interface to Chinese and back', async () => {
+    await page.goto(`${server.url}/#/create`);
+    await page.selectOption('#lang-select', 'zh');
+    await page.getByRole('link', { name: '作品库', exact: true }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await generate().textContent()).toContain('生成');
+    await typePrompt('一个红色的球在绿色草地上弹跳');
+    await page.locator('.meaning', { hasText: '理解为：' }).waitFor();
+    expect(await page.locator('.meaning').textContent()).toContain('红色');
+    await screenshot(page, '10-chinese');
+    await page.selectOption('#lang-select', 'en');
+    await page.getByRole('link', { name: 'Gallery', exact: true }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+  });
+
+  it('fits a phone screen', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${server.url}/#/create`);
+    await typePrompt(PROMPT);
+    const overflow = () => page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await screenshot(page, '11-phone-create');
+    
+    await page.goto(`${server.url}/#/gallery`);
+    await page.locator('li.video-card img').first().waitFor();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await screenshot(page, '12-phone-gallery');
+    await page.locator('li.video-card a').first().click();
+    await waitUntil(page, VIDEO_PLAYS);
+    await screenshot(page, '13-phone-player');
+    await page.keyboard.press('Escape');
+    await page.setViewportSize({ width: 1366, height: 768 });
+  });
+
+  it('finds the videos again after the server restarts', async () => {
+    const before = (await videos()).map((v) => v.id).sort();
+    await server.close();
+    server = await startStudioServer(dataDir, { debug: DEBUG }, server.port);
+    await page.goto(`${server.url}/#/gallery`);
+    await page.reload();
+    const item = page.locator('li.video-card', { hasText: REMIX_PROMPT });
+    await item.locator('img').waitFor();
+    expect(await page.locator('li.video-card').count()).toBe(before.length);
+    expect((await videos()).map((v) => v.id).sort()).toEqual(before);
+    await screenshot(page, '14-gallery-after-restart');
+    // …and remixes one of them there.
+    await item.locator('a').click();
+    const dialog = page.locator('dialog.player-dialog');
+    await dialog.getByRole('button', { name: 'Remix' }).first().click();
+    await dialog.locator('#remix-prompt').fill('a small green ball bounces on green grass');
+    await dialog.locator('#remix-prompt-issues .token-count').waitFor();
+    await dialog.locator('form.remix-form button[type=submit]').click();
+    await card('a small green ball bounces on green grass').locator('.status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+  });
+
+  it('deletes a video (after a confirmation)', async () => {
+    await page.goto(`${server.url}/#/gallery`);
+    await page.locator('li.video-card', { hasText: CANCEL_PROMPT }).locator('a').click();
+    const dialog = page.locator('dialog.player-dialog');
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await dialog.getByText('Delete this video and its files?').waitFor();
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.locator('li.video-card', { hasText: CANCEL_PROMPT }).waitFor({ state: 'detached' });
+    expect((await videos()).some((v) => v.prompt === CANCEL_PROMPT)).toBe(false);
+  });
+
+  it('shows no errors in the page', () => {
+    expect(errors).toEqual([]);
+  });
+});
+
+describe.skipIf(!HAS_CHROMIUM)('the studio on a server with API keys', { timeout: 60_000 }, () => {
+  let server: StudioServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    expect((await ensureStudioBuilt()).error).toBeUndefined();
+    server = await startStudioServer(await tempDir('cinesim-studio-auth-'), { auth: true });
+    browser = await launchBrowser();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('asks for a key, then works with it: cost, balance and usage', async () => {
+    const { key } = server.app.keys.create({ name: 'studio-test', credits: 10 });
+    const page = await browser.context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/`);
+    await page.getByRole('heading', { name: 'This server needs an API key' }).waitFor();
+    await screenshot(page, '15-needs-key');
+    await page.getByRole('textbox', { name: 'API key' }).fill(key);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#prompt').waitFor();
+    await page.locator('.credits', { hasText: '10 credits' }).waitFor();
+    expect(await page.locator('.cost').textContent()).toContain('8 credits left after this video');
+
+    await page.fill('#prompt', PROMPT);
+    await page.locator('.meaning').waitFor();
+    await page.locator('form.create-form button[type=submit]').click();
+    await page.locator('li.job-card .status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    await page.locator('.credits', { hasText: '8 credits' }).waitFor();
+
+    await page.goto(`${server.url}/#/settings`);
+    await page.locator('.connection', { hasText: 'Connected' }).waitFor();
+    expect(await page.locator('.usage-grid').textContent()).toContain('Charged2');
+    await screenshot(page, '16-settings-usage');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * The studio's API client: `fetch` with the key from Settings (when there is one), the server's JSON
+ * errors as ApiError, content as Blobs (a <video> cannot send an Authorization header, so media are
+ * fetched and shown as blob: URLs), and live events by Server-Sent Events read from a fetch stream (an
+ * EventSource cannot send the header either). The same endpoints any client uses; nothing studio-only.
+ */
+import { readEvents } from '../../../src/client/sse.ts';
+import type { Model, Preview, PromptCheck, Usage, Variant, Video, VideoList, Vocabulary } from './types.ts';
+
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly param: string | null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** What the create form sends; images are Files (sent as multipart). */
+export interface CreateRequest {
+  readonly prompt: string;
+  readonly negative_prompt?: string;
+  readonly model?: string;
+  readonly seconds?: string;
+  readonly size?: string;
+  readonly fps?: number;
+  readonly seed?: number;
+  readonly steps?: number;
+  readonly guidance?: number;
+  readonly keyframes?: readonly { readonly role: 'first' | 'last'; readonly image: File }[];
+  readonly extend_video_id?: string;
+}
+
+export type LiveEvent = { readonly type: 'video'; readonly video: Video } | { readonly type: 'preview'; readonly preview: Preview } | { readonly type: 'deleted' };
+
+export class StudioApi {
+  constructor(
+    private readonly apiKey: string,
+    private readonly base = '',
+  ) {}
+
+  models(): Promise<Model[]> {
+    return this.json<{ data: Model[] }>('GET', '/v1/models').then((r) => r.data);
+  }
+
+  usage(): Promise<Usage> {
+    return this.json('GET', '/v1/usage');
+  }
+
+  listVideos(query: { after?: string; limit?: number } = {}): Promise<VideoList> {
+    const params = new URLSearchParams({ limit: String(query.limit ?? 100) });
+    if (query.after) params.set('after', query.after);
+    return this.json('GET', `/v1/videos?${params}`);
+  }
+
+  video(id: string): Promise<Video> {
+    return this.json('GET', `/v1/videos/${encodeURIComponent(id)}`);
+  }
+
+  createVideo(request: CreateRequest, idempotencyKey: string): Promise<Video> {
+    const { keyframes, ...fields } = request;
+    const headers = { 'idempotency-key': idempotencyKey };
+    if (!keyframes?.length) return this.json('POST', '/v1/videos', fields, headers);
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) if (value !== undefined && value !== '') form.append(name, String(value));
+    keyframes.forEach((k, i) => {
+      form.append(`keyframes[${i}][role]`, k.role);
+      form.append(`keyframes[${i}][image]`, k.image, k.image.name || `${k.role}.png`);
+    });
+    return this.json('POST', '/v1/videos', form, headers);
+  }
+
+  remix(id: string, prompt: string): Promise<Video> {
+    return this.json('POST', `/v1/videos/${encodeURIComponent(id)}/remix`, { prompt });
+  }
+
+  cancel(id: string): Promise<Video> {
+    return this.json('POST', `/v1/videos/${encodeURIComponent(id)}/cancel`);
+  }
+
+  remove(id: string): Promise<unknown> {
+    return this.json('DELETE', `/v1/videos/${encodeURIComponent(id)}`);
+  }
+
+  checkPrompt(prompt: string, model: string | undefined, signal?: AbortSignal): Promise<PromptCheck> {
+    return this.json('POST', '/v1/prompts/check', { prompt, model }, {}, signal);
+  }
+
+  vocabulary(model: string | undefined): Promise<Vocabulary> {
+    return this.json('GET', `/v1/prompts/vocabulary${model ? `?model=${encodeURIComponent(model)}` : ''}`);
+  }
+
+  async content(id: string, variant: Variant, signal?: AbortSignal): Promise<Blob> {
+    const response = await this.request('GET', `/v1/videos/${encodeURIComponent(id)}/content?variant=${variant}`, undefined, {}, signal);
+    return response.blob();
+  }
+
+  /** The video's states (and, with `previews`, its live previews) until it is final or the signal aborts. */
+  async *events(id: string, options: { previews?: boolean; signal?: AbortSignal } = {}): AsyncGenerator<LiveEvent> {
+    const query = options.previews ? '?previews=true' : '';
+    const response = await this.request('GET', `/v1/videos/${encodeURIComponent(id)}/events${query}`, undefined, { accept: 'text/event-stream' }, options.signal);
+    if (!response.body) return;
+    for await (const event of readEvents(response.body)) {
+      if (event.event === 'video') yield { type: 'video', video: JSON.parse(event.data) as Video };
+      else if (event.event === 'preview') yield { type: 'preview', preview: JSON.parse(event.data) as Preview };
+      else if (event.event === 'deleted') yield { type: 'deleted' };
+    }
+  }
+
+  // --- transport ---------------------------------------------------------------------------------------
+
+  private async json<T>(method: string, path: string, body?: object, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<T> {
+    return (await (await this.request(method, path, body, headers, signal)).json()) as T;
+  }
+
+  private async request(method: string, path: string, body: object | undefined, headers: Record<string, string>, signal?: AbortSignal): Promise<Response> {
+    const all: Record<string, string> = { accept: 'application/json', ...headers };
+    if (this.apiKey) all.authorization = `Bearer ${this.apiKey}`;
+    let payload: BodyInit | undefined;
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      all['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    let response: Response;
+    try {
+      response = await fetch(this.base + path, { method, headers: all, body: payload, signal });
+    } catch (cause) {
+      if (signal?.aborted) throw cause;
+      throw new ApiError('The Cinesim server cannot be reached. Is `cinesim serve` running?', 0, 'CINE_ERR_UNAVAILABLE', null);
+    }
+    if (!response.ok) throw await apiError(response);
+    return response;
+  }
+}
+
+async function apiError(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '');
+  try {
+    const { error } = JSON.parse(text) as { error: { code: string; message: string; param: string | null } };
+    return new ApiError(error.message, response.status, error.code, error.param);
+  } catch {
+    return new ApiError(`The server answered ${response.status} ${response.statusText}`, response.status, `HTTP_${response.status}`, null);
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * Making a video: mode, prompt (checked as it is typed), the mode's inputs, settings and the cost, then
+ * Generate (or Ctrl/Cmd+Enter). The button stays disabled, with the reason next to it, while the request
+ * could not succeed; whatever the server still refuses is shown as it says it.
+ */
+import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import type { CreateRequest } from '../api/client.ts';
+import type { VideoMode } from '../api/types.ts';
+import { useI18n } from '../i18n/i18n.tsx';
+import type { MessageKey } from '../i18n/messages.ts';
+import { randomSeed } from '../lib/format.ts';
+import { fitDraft } from '../state/draft.ts';
+import { useJobs } from '../state/jobs.tsx';
+import { usePrefs } from '../state/prefs.tsx';
+import { usePromptCheck } from '../state/prompt-check.ts';
+import { useServer } from '../state/server.tsx';
+import { useToast } from '../state/toasts.tsx';
+import { useVocabulary } from '../state/vocabulary.ts';
+import { ExtendPicker } from './ExtendPicker.tsx';
+import { GenerationSettings } from './GenerationSettings.tsx';
+import { Icon } from './Icon.tsx';
+import { ImageDrop } from './ImageDrop.tsx';
+import { ModeSwitch } from './ModeSwitch.tsx';
+import { PromptEditor } from './PromptEditor.tsx';
+import { VocabularyHints } from './VocabularyHints.tsx';
+
+export function CreateForm() {
+  const { t, credits } = useI18n();
+  const { draft: stored, updateDraft } = usePrefs();
+  const { models, usage, connection } = useServer();
+  const jobs = useJobs();
+  const notify = useToast();
+  const model = models.find((m) => m.id === stored.model) ?? models.find((m) => m.default) ?? models[0];
+  const draft = fitDraft(stored, model);
+  const [first, setFirst] = useState<File>();
+  const [last, setLast] = useState<File>();
+  const [submitting, setSubmitting] = useState(false);
+  const [failure, setFailure] = useState<string>();
+  const promptRef = useRef<HTMLTextAreaElement>(null);
+
+  const promptCheck = usePromptCheck(draft.prompt, model?.id);
+  const negativeCheck = usePromptCheck(draft.negativePrompt, model?.id, draft.negativePrompt.trim() !== '');
+  const vocabulary = useVocabulary(model?.id);
+
+  const cost = model ? Number(draft.seconds) * model.credits_per_second : 0;
+  const balance = usage?.balance ?? null;
+
+  const blockers: MessageKey[] = [];
+  if (!model) blockers.push('create.blockNoModel');
+  if (draft.prompt.trim() === '') blockers.push('create.blockEmpty');
+  else if (promptCheck.check && !promptCheck.check.ok) blockers.push('create.blockPrompt');
+  if (negativeCheck.check && !negativeCheck.check.ok) blockers.push('create.blockNegative');
+  if ((draft.mode === 'image-to-video' || draft.mode === 'first-last-frame') && !first) blockers.push('create.blockFirst');
+  if (draft.mode === 'first-last-frame' && !last) blockers.push('create.blockLast');
+  if (draft.mode === 'extend' && !draft.extendId) blockers.push('create.blockExtend');
+  if (balance !== null && cost > balance) blockers.push('create.blockCredits');
+  const disabled = blockers.length > 0 || submitting || connection !== 'ready';
+
+  const submit = async (e?: FormEvent) => {
+    e?.preventDefault();
+    if (disabled || !model) return;
+    setSubmitting(true);
+    setFailure(undefined);
+    const request: CreateRequest = {
+      prompt: draft.prompt.trim(),
+      negative_prompt: draft.negativePrompt.trim() || undefined,
+      model: model.id,
+      seconds: draft.seconds,
+      size: draft.size,
+      fps: draft.fps,
+      seed: draft.seed,
+      steps: draft.steps,
+      guidance: draft.guidance,
+      keyframes:
+        draft.mode === 'image-to-video' && first
+          ? [{ role: 'first', image: first }]
+          : draft.mode === 'first-last-frame' && first && last
+            ? [
+                { role: 'first', image: first },
+                { role: 'last', image: last },
+              ]
+            : undefined,
+      extend_video_id: draft.mode === 'extend' ? draft.extendId : undefined,
+    };
+    try {
+      await jobs.create(request);
+      notify(t('toast.queued'), 'success');
+      if (!draft.seedLocked) updateDraft({ seed: randomSeed() });
+    } catch (error) {
+      setFailure((error as Error).message);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      void submit();
+    }
+  };
+
+  const insert = (phrase: string) => {
+    const area = promptRef.current;
+    const text = draft.prompt;
+    const at = area ? area.selectionEnd : text.length;
+    const before = text.slice(0, at);
+    const glue = (s: string, next: string) => (s === '' || /\s$/.test(s) || /[\u4e00-\u9fff]/.test(next) ? '' : ' ');
+    const updated = `${before}${glue(before, phrase)}${phrase}${text.slice(at)}`;
+    updateDraft({ prompt: updated });
+    requestAnimationFrame(() => {
+      area?.focus();
+      const caret = before.length + glue(before, phrase).length + phrase.length;
+      area?.setSelectionRange(caret, caret);
+    });
+  };
+
+  const mac = /Mac|iPhone|iPad/.test(navigator.platform);
+  return (
+    <form className="card create-form" onSubmit={submit} onKeyDown={onKeyDown} aria-labelledby="create-title" noValidate>
+      <div className="card-head">
+        <h1 id="create-title">{t('create.title')}</h1>
+        {models.length > 1 ? (
+          <label className="model-select">
+            <span className="visually-hidden">{t('create.model')}</span>
+            <select value={model?.id} onChange={(e) => updateDraft({ model: e.target.value })}>
+              {models.map((m) => (
+                <option key={m.id} value={m.id}>
+                  {m.id}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : model ? (
+          <span className="badge" title={model.description ?? undefined}>
+            {model.id}
+          </span>
+        ) : null}
+      </div>
+
+      {model ? <ModeSwitch modes={model.modes} value={draft.mode} onChange={(mode: VideoMode) => updateDraft({ mode })} /> : null}
+
+      <PromptEditor
+        id="prompt"
+        label={t('create.prompt')}
+        value={draft.prompt}
+        onChange={(prompt) => updateDraft({ prompt })}
+        state={promptCheck}
+        vocabulary={vocabulary}
+        placeholder={t('create.promptPlaceholder')}
+        textareaRef={promptRef}
+      />
+      <VocabularyHints vocabulary={vocabulary} onInsert={insert} />
+
+      {draft.mode === 'image-to-video' ? <ImageDrop label={t('image.first')} file={first} onChange={setFirst} /> : null}
+      {draft.mode === 'first-last-frame' ? (
+        <div className="two-up">
+          <ImageDrop label={t('image.first')} file={first} onChange={setFirst} />
+          <ImageDrop label={t('image.last')} file={last} onChange={setLast} />
+        </div>
+      ) : null}
+      {draft.mode === 'extend' ? <ExtendPicker model={model?.id} value={draft.extendId} onChange={(extendId) => updateDraft({ extendId })} /> : null}
+
+      {model ? <GenerationSettings model={model} draft={draft} onChange={updateDraft} /> : null}
+
+      <details className="negative" open={draft.negativePrompt !== '' || undefined}>
+        <summary>{t('create.negative')}</summary>
+        <PromptEditor
+          id="negative-prompt"
+          label={t('create.negativeLabel')}
+          value={draft.negativePrompt}
+          onChange={(negativePrompt) => updateDraft({ negativePrompt })}
+          state={negativeCheck}
+          rows={2}
+          showMeaning={false}
+        />
+      </details>
+
+      <div className="create-footer">
+        <div className="cost" aria-live="polite">
+          <span className="cost-value">{credits(cost)}</span>
+          <span className="muted small">
+            {balance === null ? t('create.unmetered') : t('create.balanceAfter', { credits: credits(Math.max(0, balance - cost)) })}
+          </span>
+        </div>
+        <div id="create-blockers" className="blockers">
+          {blockers.map((b) => (
+            <p key={b} className="muted small">
+              {t(b)}
+            </p>
+          ))}
+          {failure ? (
+            <p className="error-text" role="alert">
+              {failure}
+            </p>
+          ) : null}
+        </div>
+        <button type="submit" className="button primary large" disabled={disabled} aria-describedby="create-blockers" aria-keyshortcuts={mac ? 'Meta+Enter' : 'Control+Enter'}>
+          <Icon name="sparkle" />
+          {submitting ? t('create.submitting') : t('create.generate')}
+          <kbd className="shortcut" aria-hidden="true">
+            {mac ? '⌘↵' : 'Ctrl ↵'}
+          </kbd>
+        </button>
+      </div>
+    </form>
+  );
+}
