@@ -1,0 +1,82 @@
+/**
+ * Video → sound events, from the frames alone (it must work on generated clips, which have no event log):
+ *
+ *   1. camera      global pan / tilt / zoom per frame (camera.ts), so a camera move is not object motion
+ *   2. background  per-pixel median in camera-aligned coordinates (background.ts)
+ *   3. foreground  coverage weights and blobs (foreground.ts, blobs.ts); a first pass's tracks tell where
+ *                  objects went and their colours (sweep.ts), and a second background leaves those out,
+ *                  which removes the ghosts of objects that stay in place
+ *   4. tracks      blobs linked across frames, shared blobs split when objects touch (track.ts)
+ *   5. events      impacts from trajectory kinks (impacts.ts), motions (motions.ts), the scene (scene.ts)
+ */
+import { frameAt, type VideoFrames } from '../media/frames.ts';
+import { buildBackground, type BackgroundModel } from './background.ts';
+import { findBlobs, type Blob } from './blobs.ts';
+import { applySimilarity, estimateCamera, invert } from './camera.ts';
+import type { SoundEvents } from './events.ts';
+import { estimateThresholds, foregroundWeights, makeScratch, type Thresholds } from './foreground.ts';
+import { detectImpacts } from './impacts.ts';
+import { detectMotions } from './motions.ts';
+import { describeScene } from './scene.ts';
+import { objectSweep } from './sweep.ts';
+import { trackBlobs } from './track.ts';
+import { invalidArgument } from '../errors.ts';
+
+export function analyzeVideo(video: VideoFrames): SoundEvents {
+  const { width, height, fps, count } = video;
+  if (count < 1 || width < 4 || height < 4) throw invalidArgument('video', `cannot analyse a ${width}x${height} clip of ${count} frames`);
+  if (!(fps > 0)) throw invalidArgument('video.fps', `fps must be positive, got ${fps}`);
+
+  // 1–2. Camera path and a first background.
+  const camera = estimateCamera(video);
+  const first = buildBackground(video, camera);
+
+  // 3. First-pass objects, then the second background without them.
+  const rgb = (k: number) => frameAt(video, k);
+  const firstPass = segment(video, first);
+  const firstTracks = trackBlobs(firstPass.blobs, rgb, (k) => firstPass.weights[k], width, height);
+  const scratch = makeScratch(video);
+  const background = (k: number) => {
+    first.frameBackground(k, scratch.background, scratch.known);
+    return scratch.background;
+  };
+  const sweep = objectSweep({ blobs: firstPass.blobs, tracks: firstTracks, width, height, rgb, background });
+  const model = buildBackground(video, camera, { sweep });
+  const { blobs, weights } = segment(video, model);
+
+  // 4–5. Tracks, then what they do, judged against the background (camera-compensated).
+  const tracks = trackBlobs(blobs, rgb, (k) => weights[k], width, height);
+  const toScene = (k: number, x: number, y: number) => applySimilarity(camera.toFirst[k], x, y);
+  const fromScene = (k: number, x: number, y: number) => applySimilarity(invert(camera.toFirst[k]), x, y);
+  return {
+    width,
+    height,
+    fps,
+    frames: count,
+    duration: count / fps,
+    cameraMoving: camera.moving,
+    impacts: detectImpacts(tracks, { fps, width, height, toScene, fromScene }),
+    motions: detectMotions(tracks, { fps, width, height, toScene }),
+    scene: describeScene(model),
+  };
+}
+
+interface Segmentation {
+  thresholds: Thresholds;
+  blobs: Blob[][];
+  weights: Float32Array[];
+}
+
+function segment(video: VideoFrames, model: BackgroundModel): Segmentation {
+  const { width, height } = video;
+  const scratch = makeScratch(video);
+  const thresholds = estimateThresholds(video, model, scratch);
+  const out: Segmentation = { thresholds, blobs: [], weights: [] };
+  for (let k = 0; k < video.count; k++) {
+    const w = foregroundWeights(video, k, model, thresholds, scratch);
+    const blobs = findBlobs(w, frameAt(video, k), width, height);
+    out.weights.push(w);
+    out.blobs.push(blobs);
+  }
+  return out;
+}

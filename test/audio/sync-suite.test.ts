@@ -1,0 +1,29 @@
+/**
+ * The sound-sync figure on a fixed set of 100 rendered clips (seed 11): impacts detected from the frames
+ * against the simulator's events, ±1 frame, by the truth rule of src/audio/sync.ts.
+ *
+ * The target is 90% precision and recall. The detector does not reach it yet, so this test holds the
+ * figures it does reach as floors (measured: precision 76.4%, recall 61.2%; the floors sit two points
+ * below for floating-point differences between machines). Raise them when the detector improves.
+ * Its own file so vitest runs it beside the other audio tests.
+ */
+import { describe, expect, it } from 'vitest';
+import { evaluateSync, SYNC_FORMATS } from '../../src/audio/index.ts';
+
+const [s64at8, s64at24, s128at8, s128at24] = SYNC_FORMATS;
+
+describe('sound sync on rendered clips', () => {
+  it('holds its precision and recall within ±1 frame on 100 clips', () => {
+    // More 64x64 clips than 128x128 ones, to keep the test short.
+    const report = evaluateSync({ clips: 100, seed: 11, formats: [s64at8, s64at24, s64at8, s64at24, s128at8, s128at24] });
+    const { visible, strict } = report.overall;
+    expect(report.overall.clips).toBe(100);
+    expect(visible.truths).toBeGreaterThan(300);
+    expect(visible.precision).toBeGreaterThanOrEqual(0.74);
+    expect(visible.recall).toBeGreaterThanOrEqual(0.59);
+    // The best-sampled format (128x128 at 24 fps) does much better.
+    expect(report.byFormat['128x128@24'].visible.recall).toBeGreaterThanOrEqual(0.8);
+    // Strict scoring (every logged contact is truth) recalls far less: most contacts are sub-pixel.
+    expect(strict.recall).toBeLessThan(visible.recall);
+  });
+});
