@@ -36,6 +36,8 @@ export interface LongVideoRequest extends Omit<GenerateRequest, 'prompt' | 'cond
   readonly seconds: number;
   /** Optional first frame (image-to-video for the first chunk). */
   readonly firstFrame?: VideoFrames;
+  /** Optional opening frames (1 + 4k of them) to continue: "extend this clip". They open the video. */
+  readonly prefix?: VideoFrames;
   readonly anchors?: readonly Anchor[];
   /** Latent frames of overlap between chunks (default 2 of the model's 5). */
   readonly context?: number;
@@ -87,11 +89,18 @@ export async function generateLongVideo(pipe: VideoPipeline, request: LongVideoR
   const [, , , h, w] = latentShapeFor(settings, manifest);
   const video = zeroLatents([1, manifest.vae.latentChannels, total, h, w]); // [1, C, L, h, w]
   const anchors = await encodeAnchors(pipe, request.anchors ?? [], settings);
+  if (request.firstFrame && request.prefix) throw invalid('prefix', 'give a first frame or a prefix, not both');
   const first = request.firstFrame ? await components.vaeEncoder.encode(request.firstFrame) : undefined; // [1, C, 1, h, w]
+  let done = 0; // latent frames of `video` already final
+  if (request.prefix) {
+    const prefix = await components.vaeEncoder.encode(request.prefix); // [1, C, n, h, w]
+    if (prefix.shape[2] >= total) throw invalid('prefix', `the prefix already fills the ${settings.seconds} s video; ask for more seconds`);
+    copyFrames(prefix, 0, video, 0, prefix.shape[2]);
+    done = prefix.shape[2];
+  }
 
   const chunks: LongVideoChunk[] = [];
-  const plan = chunkPlan(total, chunkLatents, context);
-  let done = 0; // latent frames of `video` already final
+  const plan = chunkPlan(total, chunkLatents, context, done);
   for (const [k, start] of plan.entries()) {
     throwIfAborted(hooks.signal);
     const t = performance.now();
@@ -130,9 +139,11 @@ export async function generateLongVideo(pipe: VideoPipeline, request: LongVideoR
  * Start latent frame of each chunk: every chunk is the model's native length and begins `context` frames
  * before the end of the previous one; the last starts early enough to end exactly at the video's end.
  */
-export function chunkPlan(total: number, chunk: number, context: number): number[] {
+export function chunkPlan(total: number, chunk: number, context: number, given = 0): number[] {
   if (total <= chunk) return [0];
-  const starts = [0];
+  // With `given` frames already known, the first chunk starts so that it ends `context` frames past them
+  // at least, or at 0.
+  const starts = [given === 0 ? 0 : Math.max(0, Math.min(given - context, total - chunk))];
   while (starts.at(-1)! + chunk < total) starts.push(Math.min(starts.at(-1)! + chunk - context, total - chunk));
   return starts;
 }

@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { CinesimError, ERRORS } from '../errors.ts';
+import { withCamera } from '../world/controls.ts';
 import { MODE_CAPABILITY, NO_CONDITIONING, type Conditioning, type ConditioningMode } from './conditioning.ts';
 import { isValidFrameCount, latentFrameCount, validFrameCountsAround, type LatentShape } from './latents.ts';
 import type { VideoManifest } from './manifest.ts';
@@ -29,6 +30,8 @@ export interface GenerateRequest {
   readonly fps?: number;
   readonly frames?: number;
   readonly conditioning?: Conditioning;
+  /** Structured camera move (pan-left, zoom-in, …): its canonical phrase is added to the prompt. */
+  readonly camera?: string;
   /** Latent frames per decoder call (memory vs. call overhead; the frames are the same). Default 1. */
   readonly decodeChunk?: number;
 }
@@ -90,7 +93,7 @@ export function resolveSettings(request: GenerateRequest, manifest: VideoManifes
   const { width, height } = resolveSize(request, manifest);
   const { fps, frames } = resolveLength(request, manifest);
   return {
-    prompt: request.prompt,
+    prompt: request.camera === undefined ? request.prompt : withCamera(request.prompt, request.camera),
     negativePrompt: request.negativePrompt ?? '',
     seed,
     steps,

@@ -31,3 +31,21 @@ export function makeFrames(width: number, height: number, fps: number, count: nu
   }
   return { width, height, fps, count, data: buf };
 }
+
+/** Frames [start, start + count) as a new clip (copied). */
+export function sliceVideo(v: VideoFrames, start: number, count = v.count - start): VideoFrames {
+  if (start < 0 || count < 0 || start + count > v.count) throw new Error(`sliceVideo: frames ${start}..${start + count} of ${v.count}`);
+  const n = frameBytes(v);
+  return makeFrames(v.width, v.height, v.fps, count, v.data.slice(start * n, (start + count) * n));
+}
+
+/** `a` then `b` (same size and fps). */
+export function concatVideos(a: VideoFrames, b: VideoFrames): VideoFrames {
+  if (a.width !== b.width || a.height !== b.height || a.fps !== b.fps) {
+    throw new Error(`concatVideos: ${a.width}x${a.height}@${a.fps} and ${b.width}x${b.height}@${b.fps} differ`);
+  }
+  const data = new Uint8Array(a.data.length + b.data.length);
+  data.set(a.data, 0);
+  data.set(b.data, a.data.length);
+  return makeFrames(a.width, a.height, a.fps, a.count + b.count, data);
+}

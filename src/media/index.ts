@@ -1,7 +1,7 @@
 /**
  * src/media: frames to files people can watch and hear, and back. The public surface, listed explicitly.
  */
-export { frameAt, frameBytes, makeFrames, type VideoFrames } from './frames.ts';
+export { concatVideos, frameAt, frameBytes, makeFrames, sliceVideo, type VideoFrames } from './frames.ts';
 export { writeClip, clipOutputKind, FOLDER_FILES, type WriteClipOptions, type ClipOutputKind } from './write.ts';
 export { encodeMp4, DEFAULT_CRF, type Mp4Options, type Mp4Audio, type EncodedMp4, type X264Preset } from './mp4.ts';
 export { decodeVideo, probeVideo, type DecodeOptions, type ProbeOptions, type VideoInfo } from './decode.ts';

@@ -70,3 +70,14 @@ describe('generateLongVideo', () => {
     await expect(generateLongVideo(pipe, { ...base, prompt: 'a red ball', seconds: 4, anchors: [{ at: 9, image: gradientClip(32, 32, 1) }] })).rejects.toThrow(/outside/);
   });
 });
+
+describe('generateLongVideo with a prefix (extend)', () => {
+  it('keeps the given opening frames as context and generates the rest', async () => {
+    const prefix = gradientClip(32, 32, 5);
+    const r = await generateLongVideo(pipe, { ...base, prompt: 'a red ball', seconds: 4, prefix });
+    expect(r.video.count).toBe(33);
+    expect(r.chunks[0]).toMatchObject({ start: 0, given: 2 });
+    expect(r.chunks.at(-1)!.start + r.chunks.at(-1)!.length).toBe(9);
+    await expect(generateLongVideo(pipe, { ...base, prompt: 'a red ball', seconds: 0.5, prefix })).rejects.toThrow(/prefix already fills/);
+  });
+});
