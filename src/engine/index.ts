@@ -90,6 +90,16 @@ export {
   type Feeds,
   type Outputs,
 } from './ort.ts';
+export { Probe, type ProbeHead, type ProbeOptions, type ProbeReading } from './probe.ts';
+export {
+  applyReferences,
+  describeReference,
+  REFERENCE_ATTRIBUTES,
+  REFERENCE_FRAMES,
+  type ReferenceAttribute,
+  type ReferenceInput,
+  type ReferenceSubject,
+} from './reference.ts';
 export { throwIfAborted } from './cancel.ts';
 export { consoleLogger, type Logger } from './log.ts';
 export {

@@ -2,7 +2,8 @@
  * Scene → captions: many natural phrasings of one scene in English and Chinese, for training, and one plain
  * description for logs (`describeScene`). Every caption parses back to exactly its scene (parser.ts), once
  * the defaults it may leave unsaid are filled in (DEFAULTS: medium size, plain texture, static motion,
- * static camera). Colour, shape and background are always said.
+ * static camera). Colour, shape and background are always said. `describePrompt` says what a prompt states,
+ * no more (unsaid values stay unsaid), for tools that rewrite prompts.
  *
  * A caption is planned, then rendered:
  * - the plan decides which defaults to say and groups identical neighbouring objects ("two red balls");
@@ -15,7 +16,7 @@
  */
 import type { Rng } from '../util/random.ts';
 import { EN, ZH, words, type Direction, type VerbForm } from './lexicon.ts';
-import { DEFAULTS, MAX_PROMPT_TOKENS, type ObjectSpec, type SceneSpec } from './spec.ts';
+import { DEFAULTS, MAX_PROMPT_TOKENS, type ObjectSpec, type PromptSpec, type SceneSpec } from './spec.ts';
 import type { Background, CameraMove, Language, Motion } from './vocabulary.ts';
 
 /** The random choices a caption makes; `FIRST` makes the plain, repeatable description. */
@@ -43,7 +44,8 @@ interface Unit {
 
 interface Plan {
   readonly units: readonly Unit[];
-  readonly background: Background;
+  /** Always set for a scene; a prompt (`describePrompt`) may leave it unsaid. */
+  readonly background: Background | undefined;
   readonly camera: CameraMove;
   readonly saysCamera: boolean;
 }
@@ -163,7 +165,9 @@ function enNoun(u: Unit, det: EnDet, c: Chooser, o: EnNounOptions = {}): string 
   if (u.obj.texture === 'plain' || c.bool(0.5)) mods.push(...[texture, color].filter((x) => x !== undefined));
   else mods.push(...[color, texture].filter((x) => x !== undefined));
   const [one, many] = c.pick(EN.shapes[u.obj.shape].say);
-  const noun = attrs.has('shape') ? (u.count > 1 ? many : one) : u.count > 1 ? 'ones' : 'one';
+  // Without a shape: "the red one" refers back; an introduction is "a red object" (only prompts leave shapes unsaid).
+  const shapeless = () => (o.attrs ? (u.count > 1 ? 'ones' : 'one') : c.pick(EN.objects.say)[u.count > 1 ? 1 : 0]);
+  const noun = attrs.has('shape') ? (u.count > 1 ? many : one) : shapeless();
   const phrase = [o.pre, ...mods, noun, after].filter(Boolean).join(' ');
   if (u.count > 1) return [det === 'the' ? 'the' : '', EN_NUMBERS[u.count], phrase].filter(Boolean).join(' ');
   if (det === 'none') return phrase;
@@ -212,6 +216,7 @@ function enInline(p: Plan, c: Chooser, det: 'a' | 'the', style: EnStyle): string
     const verb = enMotion(u.obj.motion, u.count > 1 ? 'base' : 'finite', c);
     return style === 'relative' ? `${noun} that ${verb}` : `${noun} ${verb}`;
   });
+  if (p.background === undefined) return enList(clauses, c);
   const place = c.pick(EN_PLACES[p.background]);
   return c.bool(0.3) ? `${place}, ${enList(clauses, c)}` : `${enList(clauses, c)} ${place}`;
 }
@@ -219,7 +224,7 @@ function enInline(p: Plan, c: Chooser, det: 'a' | 'the', style: EnStyle): string
 /** Introductions, then references that carry the motions: "a red ball and a blue ball; the red ball bounces". */
 function enReferences(p: Plan, c: Chooser): string | undefined {
   const refs = p.units.length > 1 ? references(p.units, c, true) : undefined;
-  if (!refs) return undefined;
+  if (!refs || p.background === undefined) return undefined;
   const intro = enList(p.units.map((u, i) => enNoun(u, 'a', c, { another: another(p.units, i, c) })), c);
   const place = c.pick(EN_PLACES[p.background]);
   const clauses = [...refs].map(([u, attrs]) => `${enNoun(u, 'the', c, { attrs })} ${enMotion(u.obj.motion, u.count > 1 ? 'base' : 'finite', c)}`);
@@ -231,7 +236,7 @@ function enReferences(p: Plan, c: Chooser): string | undefined {
 /** "A red ball on green grass. It bounces." */
 function enPronoun(p: Plan, c: Chooser): string | undefined {
   const [u] = p.units;
-  if (p.units.length !== 1 || !u.saysMotion) return undefined;
+  if (p.units.length !== 1 || !u.saysMotion || p.background === undefined) return undefined;
   const subject = u.count > 1 ? `they ${enMotion(u.obj.motion, 'base', c)}` : `it ${enMotion(u.obj.motion, 'finite', c)}`;
   return `${enNoun(u, 'a', c)} ${c.pick(EN_PLACES[p.background])}${c.pick(['. ', '; ', ', '])}${subject}`;
 }
@@ -240,6 +245,7 @@ function enPronoun(p: Plan, c: Chooser): string | undefined {
 function enShared(p: Plan, c: Chooser): string | undefined {
   const m = p.units[0].obj.motion;
   if (p.units.length < 2 || !p.units.every((u) => u.obj.motion === m) || !p.units.some((u) => u.saysMotion)) return undefined;
+  if (p.background === undefined) return undefined;
   const total = p.units.reduce((n, u) => n + u.count, 0);
   const subjects = enList(p.units.map((u, i) => enNoun(u, 'a', c, { another: another(p.units, i, c) })), c);
   const all = total === 2 ? 'both' : 'all';
@@ -356,7 +362,7 @@ function zhNoun(u: Unit, det: ZhDet, c: Chooser, o: ZhNounOptions = {}): string 
     sizeFirst ? `${sizeWord}的` : '',
     colorPart,
     sizeFirst ? '' : sizeWord,
-    c.pick(ZH.shapes[shape].say),
+    attrs.has('shape') ? c.pick(ZH.shapes[shape].say) : c.pick(ZH.objects.say), // shapeless only in prompts
   ].join('');
 }
 
@@ -378,54 +384,61 @@ const zhList = (items: readonly string[], c: Chooser) =>
   items.length <= 1 ? items.join('') : `${items.slice(0, -1).join('、')}${c.pick(['和', '与'])}${items[items.length - 1]}`;
 
 /** "在绿色草地上" or, before 有, sometimes without 在. */
-const zhPlace = (p: Plan, c: Chooser, existential = false) => {
-  const place = c.pick(ZH_PLACES[p.background]);
+const zhPlace = (background: Background, c: Chooser, existential = false) => {
+  const place = c.pick(ZH_PLACES[background]);
   return existential && c.bool(0.5) ? place.slice(1) : place;
 };
 
 function zhInline(p: Plan, c: Chooser, det: 'new' | 'bare'): string | undefined {
   if (det === 'bare' && !introsDistinct(p.units)) return undefined;
+  const { background } = p;
   const placeInside = !c.bool(0.4);
   const clauses = p.units.map((u, i) => {
     const d: ZhDet = det === 'new' && another(p.units, i, c) ? 'another' : det;
-    const here = placeInside && i === 0 ? zhPlace(p, c) : '';
+    const here = placeInside && i === 0 && background !== undefined ? zhPlace(background, c) : '';
     return u.saysMotion ? `${zhNoun(u, d, c)}${here}${zhPredicate(u.obj.motion, c)}` : `${zhNoun(u, d, c)}${here}`;
   });
   const body = clauses.join(c.pick(['，', '，', '；']));
-  if (placeInside) return body;
-  return c.bool(0.5) ? `${zhPlace(p, c)}，${body}` : `${body}，背景是${c.pick(ZH_BACKGROUND_NAMES[p.background])}`;
+  if (placeInside || background === undefined) return body;
+  return c.bool(0.5) ? `${zhPlace(background, c)}，${body}` : `${body}，背景是${c.pick(ZH_BACKGROUND_NAMES[background])}`;
 }
 
 /** Motions as modifiers: "草地上有一个正在弹跳的红色小球". */
-function zhModifiers(p: Plan, c: Chooser): string {
+function zhModifiers(p: Plan, c: Chooser): string | undefined {
+  const { background } = p;
+  if (background === undefined) return undefined;
   const nouns = p.units.map((u, i) => {
     const pre = u.saysMotion ? `${u.obj.motion !== 'static' && c.bool(0.4) ? '正在' : ''}${zhMotion(u.obj.motion, c)}` : undefined;
     return zhNoun(u, another(p.units, i, c) ? 'another' : 'new', c, { pre });
   });
-  return c.bool(0.6) ? `${zhPlace(p, c, true)}有${zhList(nouns, c)}` : `${zhList(nouns, c)}${zhPlace(p, c)}`;
+  return c.bool(0.6) ? `${zhPlace(background, c, true)}有${zhList(nouns, c)}` : `${zhList(nouns, c)}${zhPlace(background, c)}`;
 }
 
 function zhReferences(p: Plan, c: Chooser): string | undefined {
   const refs = p.units.length > 1 ? references(p.units, c, false) : undefined;
-  if (!refs) return undefined;
+  const { background } = p;
+  if (!refs || background === undefined) return undefined;
   const intro = zhList(p.units.map((u, i) => zhNoun(u, another(p.units, i, c) ? 'another' : 'new', c)), c);
   const clauses = [...refs].map(([u, attrs]) => `${zhNoun(u, 'ref', c, { attrs })}${zhPredicate(u.obj.motion, c)}`);
-  const introduced = c.bool(0.5) ? `${zhPlace(p, c, true)}有${intro}` : `${intro}${zhPlace(p, c)}`;
+  const introduced = c.bool(0.5) ? `${zhPlace(background, c, true)}有${intro}` : `${intro}${zhPlace(background, c)}`;
   return `${introduced}${c.pick(['，', '。', '；'])}${clauses.join('，')}`;
 }
 
 function zhPronoun(p: Plan, c: Chooser): string | undefined {
   const [u] = p.units;
-  if (p.units.length !== 1 || !u.saysMotion) return undefined;
-  const introduced = c.bool(0.5) ? `${zhPlace(p, c, true)}有${zhNoun(u, 'new', c)}` : `${zhNoun(u, 'new', c)}${zhPlace(p, c)}`;
+  const { background } = p;
+  if (p.units.length !== 1 || !u.saysMotion || background === undefined) return undefined;
+  const introduced = c.bool(0.5) ? `${zhPlace(background, c, true)}有${zhNoun(u, 'new', c)}` : `${zhNoun(u, 'new', c)}${zhPlace(background, c)}`;
   return `${introduced}，${u.count > 1 ? '它们' : '它'}${zhPredicate(u.obj.motion, c)}`;
 }
 
 function zhShared(p: Plan, c: Chooser): string | undefined {
   const m = p.units[0].obj.motion;
+  const { background } = p;
   if (p.units.length < 2 || !p.units.every((u) => u.obj.motion === m) || !p.units.some((u) => u.saysMotion)) return undefined;
+  if (background === undefined) return undefined;
   const subjects = zhList(p.units.map((u, i) => zhNoun(u, another(p.units, i, c) ? 'another' : 'new', c)), c);
-  return `${subjects}${zhPlace(p, c)}${c.pick(['都', '一起', '全都'])}${zhPredicate(m, c)}`;
+  return `${subjects}${zhPlace(background, c)}${c.pick(['都', '一起', '全都'])}${zhPredicate(m, c)}`;
 }
 
 function zhCamera(camera: CameraMove, c: Chooser): string {
@@ -536,7 +549,33 @@ export function captionVariants(scene: SceneSpec, rng: Rng, counts: { en: number
 
 /** The plain description of a scene (defaults left unsaid, first forms, no randomness): for logs and UIs. */
 export function describeScene(scene: SceneSpec, lang: Language): string {
-  const p = plan(scene, FIRST);
+  return describePlan(plan(scene, FIRST), lang);
+}
+
+/** Stand-ins for the values a prompt leaves unsaid; `said`/`saysMotion` keep them out of the text. */
+const UNSAID: ObjectSpec = { shape: 'ball', color: 'red', ...DEFAULTS };
+const SAID_ATTRS: readonly Attr[] = ['shape', 'color', 'size', 'texture'];
+
+/**
+ * The plain description of what a prompt states and nothing more (first forms, no randomness): an unsaid
+ * value stays unsaid ("an object bounces" has no shape, no colour, no background), a said default is said
+ * ("a medium plain red ball stays still"). Parses back to `prompt`; it must name at least one object.
+ * For tools that rewrite prompts (reference subjects: engine/reference.ts).
+ */
+export function describePrompt(prompt: PromptSpec, lang: Language): string {
+  if (prompt.objects.length === 0) throw new Error('describePrompt: the prompt names no object');
+  const units = prompt.objects.map(
+    (o): Unit => ({
+      obj: { ...UNSAID, ...o },
+      count: 1,
+      said: new Set(SAID_ATTRS.filter((a) => o[a] !== undefined)),
+      saysMotion: o.motion !== undefined,
+    }),
+  );
+  return describePlan({ units, background: prompt.background, camera: prompt.camera ?? DEFAULTS.camera, saysCamera: prompt.camera !== undefined }, lang);
+}
+
+function describePlan(p: Plan, lang: Language): string {
   const g = GRAMMARS[lang];
   return g.withCamera(g.plain(p, FIRST), p, FIRST);
 }

@@ -718,6 +718,11 @@ export function editDistance(a: string, b: string): number {
 
 const HAN = /\p{Script=Han}/u;
 
+/** The language a prompt is written in: Chinese when it has any Han character (mixed prompts read as Chinese). */
+export function promptLanguage(text: string): Language {
+  return HAN.test(text) ? 'zh' : 'en';
+}
+
 /** Candidate words with a rank (0: common) per script, built once. */
 const SUGGESTION_POOL: { readonly en: Map<string, number>; readonly zh: Map<string, number> } = (() => {
   const en = new Map<string, number>();
