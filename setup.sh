@@ -13,6 +13,7 @@ command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null || missing+=(ffmpe
 if $dev; then
   /usr/bin/python3 -c "import torch, onnx, numpy" 2>/dev/null || missing+=(python3-torch python3-onnx python3-numpy)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || missing+=(fonts-wqy-microhei)   # Chinese text in screenshots
 fi
 if (( ${#missing[@]} )); then
   echo "setup: installing Debian packages: ${missing[*]}" >&2
@@ -31,3 +32,6 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock" ]; then
   npm install --no-audit --no-fund --loglevel=error
   sha256sum package-lock.json | cut -d' ' -f1 > "$stamp"
 fi
+
+# The web studio (web/dist), rebuilt only when its sources changed; `cinesim serve` would build it too.
+node bin/run-ts.mjs web/build.ts

@@ -3,8 +3,11 @@
  * says otherwise). A progress bar follows the denoising steps and the decode; the time taken and the
  * clip-seconds per wall-second are printed at the end.
  */
+import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { invalidArgument } from '../../errors.ts';
+import type { ReferenceInput } from '../../engine/reference.ts';
+import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
+import type { VideoFrames } from '../../media/frames.ts';
 import { aspectRatio, parseNumber, parseSeed, parseSize } from '../options.ts';
 import { Progress } from '../progress.ts';
 
@@ -28,6 +31,15 @@ export interface GenerateFlags {
   quiet: boolean;
   server?: string;
   apiKey?: string;
+  image?: string;
+  lastImage?: string;
+  extend?: string;
+  camera?: string;
+  promptAt: string[];
+  anchor: string[];
+  audio: boolean;
+  reference: string[];
+  probe: string;
 }
 
 export function registerGenerate(program: Command): void {
@@ -49,10 +61,27 @@ export function registerGenerate(program: Command): void {
     .option('--out <path>', 'clip.mp4 | clip.webp | clip.gif | sheet.png | folder/ (PNG frames, clip.mp4, metadata.json)', 'clip.mp4')
     .option('--threads <n>', 'CPU threads for inference [integer] (default: all cores)')
     .option('--upscale <n>', 'integer upscale for viewing [integer] (default: MP4s under 256 px are upscaled)')
+    .option('--image <file>', 'image-to-video: this picture is the first frame (PNG/JPEG/WebP, cropped to the clip size)')
+    .option('--last-image <file>', 'with --image: the clip ends on this picture (first + last frame)')
+    .option('--extend <clip.mp4>', 'continue this clip (the same model\'s size and fps) by --seconds more')
+    .option('--camera <move>', 'camera control: static | pan-left | pan-right | tilt-up | tilt-down | zoom-in | zoom-out')
+    .option('--prompt-at <t:prompt>', 'from t seconds on, use this prompt (repeatable; long video)', collect, [])
+    .option('--anchor <t:file>', 'keyframe: the video shows this picture at t seconds (repeatable; long video)', collect, [])
+    .option('--reference <file>', 'reference subject: the probe reads its shape, colour and texture into the prompt (repeatable: object 1, 2, …)', collect, [])
+    .option('--probe <name|dir>', 'with --reference: the probe that reads the pictures', 'probe-shapes')
+    .option('--no-audio', 'no soundtrack (by default sound is synthesised from the frames and muxed)')
     .option('--quiet', 'print nothing but errors and the written files', false)
     .option('--server <url>', 'generate on a Cinesim server (`cinesim serve`) instead of locally; --out is .mp4 or folder/')
     .option('--api-key <key>', 'API key for --server (default: $CINESIM_API_KEY)')
-    .addHelpText('after', '\nExamples:\n  cinesim generate "a small red ball bounces on green grass" --out clip.mp4\n  cinesim generate "一个黄色的星星在夜空中旋转" --seed 7 --steps 12 --out frames/\n')
+    .addHelpText(
+      'after',
+      '\nClips longer than the model\'s native length are made of overlapping chunks (long video).\n' +
+        '\nExamples:\n  cinesim generate "a small red ball bounces on green grass" --out clip.mp4\n' +
+        '  cinesim generate "一个黄色的星星在夜空中旋转" --seed 7 --steps 12 --out frames/\n' +
+        '  cinesim generate "a red ball bounces on green grass" --image first.png --last-image last.png\n' +
+        '  cinesim generate "a red ball moves right on a white background" --seconds 60 --prompt-at 30:"a red ball moves left on a white background"\n' +
+        '  cinesim generate "a blue square falls at night" --extend clip.mp4 --seconds 4 --camera zoom-in\n',
+    )
     .action(async (prompt: string, flags: GenerateFlags, command: Command) =>
       flags.server === undefined ? generateCommand(prompt, flags) : generateRemote(prompt, flags, command.getOptionValueSource('model') === 'cli'));
 }
@@ -73,47 +102,155 @@ async function generateCommand(prompt: string, flags: GenerateFlags): Promise<vo
     throw invalidArgument('--sampler', `--sampler must be euler or heun, got "${flags.sampler}"`);
   }
   if (flags.size && flags.aspect) throw invalidArgument('--aspect', 'give --size or --aspect, not both');
+  if (flags.lastImage && !flags.image) throw invalidArgument('--last-image', '--last-image needs --image (the first frame)');
+  if (flags.extend && flags.image) throw invalidArgument('--extend', 'give --extend or --image, not both');
   const size = flags.size ? parseSize(flags.size) : undefined;
   const aspect = flags.aspect ? aspectRatio(flags.aspect) : undefined;
+  const changes = flags.promptAt.map((v) => parseTimed(v, '--prompt-at')).map((c) => ({ at: c.at, prompt: c.value }));
+  const anchorFlags = flags.anchor.map((v) => parseTimed(v, '--anchor'));
 
-  const [{ VideoPipeline }, { writeClip }] = await Promise.all([import('../../engine/index.ts'), import('../../media/write.ts')]);
+  const [engine, media] = await Promise.all([import('../../engine/index.ts'), import('../../media/index.ts')]);
   const t0 = performance.now();
-  const pipe = await VideoPipeline.load(flags.model, { threads });
+  const pipe = await engine.VideoPipeline.load(flags.model, { threads });
   try {
     const formats = pipe.manifest.formats;
-    const { width, height } = size ?? (aspect ? sizeForAspect(formats.sizes, aspect) : { width: formats.defaultSize[0], height: formats.defaultSize[1] });
-    const fpsUsed = fps ?? formats.fps;
-    const secondsUsed = seconds ?? (formats.frames - 1) / formats.fps;
+    const extend = flags.extend ? await readExtendClip(flags.extend, formats, media) : undefined;
+    const { width, height } = extend ?? size ?? (aspect ? sizeForAspect(formats.sizes, aspect) : { width: formats.defaultSize[0], height: formats.defaultSize[1] });
+    const fpsUsed = extend?.fps ?? fps ?? formats.fps;
+    const nativeSeconds = (formats.frames - 1) / formats.fps;
+    const newSeconds = seconds ?? nativeSeconds;
+    const picture = async (file: string) => media.imageAsFrames(await media.readImage(file, { width, height, fit: 'cover' }), fpsUsed);
+    const firstFrame = flags.image ? await picture(flags.image) : undefined;
+    const lastFrame = flags.lastImage ? await picture(flags.lastImage) : undefined;
+    const anchors = await Promise.all(anchorFlags.map(async (a) => ({ at: a.at, image: await picture(a.value) })));
+    const subjects = await readReferences(flags.reference, { probe: flags.probe, threads, quiet: flags.quiet }, picture, engine);
+    const withReferences = (text: string) => engine.applyReferences(text, subjects);
+    const promptUsed = withReferences(prompt);
+    if (subjects.length > 0 && !flags.quiet) process.stderr.write(`prompt with references: ${promptUsed}\n`);
+    const common = { negativePrompt: flags.negative, seed, steps, guidance, shift, sampler: flags.sampler as 'euler' | 'heun' | undefined, width, height, fps: fpsUsed, camera: flags.camera };
     const progress = new Progress('generate', 1, process.stderr, flags.quiet);
-    const result = await pipe.generate(
-      { prompt, negativePrompt: flags.negative, seed, steps, guidance, shift, sampler: flags.sampler as 'euler' | 'heun' | undefined, width, height, seconds: secondsUsed, fps: fpsUsed },
-      { onProgress: (p) => progress.update(p.step, p.stage, p.total) },
-    );
-    const s = result.settings;
-    const written = await writeClip(result.video, flags.out, {
+    const onProgress = (p: { stage: string; step: number; total: number }) => progress.update(p.step, p.stage, p.total);
+
+    // One native-length clip, or a long video of overlapping chunks (longer clips, prompt changes, anchors, extend).
+    const long = extend !== undefined || changes.length > 0 || anchors.length > 0 || newSeconds > nativeSeconds;
+    let video: VideoFrames;
+    let settings: Record<string, unknown>;
+    let resultSeed: number;
+    let genSeconds: number;
+    if (!long) {
+      const conditioning = firstFrame
+        ? lastFrame ? { mode: 'firstLast' as const, first: firstFrame, last: lastFrame } : { mode: 'firstFrame' as const, image: firstFrame }
+        : undefined;
+      const result = await pipe.generate({ ...common, prompt: promptUsed, seconds: newSeconds, conditioning }, { onProgress });
+      ({ video } = result);
+      settings = { ...result.settings };
+      resultSeed = result.seed;
+      genSeconds = result.timings.total / 1000;
+    } else {
+      const n = 1 + pipe.manifest.vae.temporalCompression; // the clip's last frames: 2 latent frames of context
+      const prefixFrames = extend ? media.sliceVideo(extend.video, extend.video.count - n, n) : undefined;
+      const prefixSeconds = prefixFrames ? (prefixFrames.count - 1) / fpsUsed : 0;
+      const total = newSeconds + prefixSeconds;
+      const result = await engine.generateLongVideo(
+        pipe,
+        {
+          ...common,
+          prompt: [{ at: 0, prompt: promptUsed }, ...changes.map((c) => ({ at: c.at + prefixSeconds, prompt: withReferences(c.prompt) }))],
+          seconds: total,
+          firstFrame,
+          prefix: prefixFrames,
+          anchors: [...anchors.map((a) => ({ ...a, at: a.at + prefixSeconds })), ...(lastFrame ? [{ at: total, image: lastFrame }] : [])],
+        },
+        { onProgress },
+      );
+      // Extend: the original clip, then what follows its last frames (their re-decoded copies are dropped).
+      video = extend && prefixFrames ? media.concatVideos(extend.video, media.sliceVideo(result.video, prefixFrames.count)) : result.video;
+      settings = { ...result.settings, chunks: result.chunks.length, promptSchedule: [{ at: 0, prompt }, ...changes], extend: flags.extend };
+      resultSeed = result.seed;
+      genSeconds = result.timings.total / 1000;
+    }
+
+    const audio = flags.audio ? (await import('../../audio/index.ts')).soundtrack(video, { seed: resultSeed }).audio : undefined;
+    const written = await media.writeClip(video, flags.out, {
+      audio,
       upscale: upscale === undefined ? undefined : { factor: upscale, kernel: 'nearest' },
       metadata: {
         source: 'generator',
         prompt,
         negativePrompt: flags.negative,
-        seed: result.seed,
+        seed: resultSeed,
         model: { name: pipe.manifest.name },
-        settings: { ...s },
+        settings: subjects.length > 0 ? { ...settings, references: subjects } : settings,
       },
     });
     const wall = (performance.now() - t0) / 1000;
-    const gen = result.timings.total / 1000;
+    const clipSeconds = (video.count - 1) / video.fps;
     if (!flags.quiet) {
       process.stderr.write(
-        `${s.frames} frames ${s.width}x${s.height} @ ${s.fps} fps (${s.seconds} s), seed ${result.seed}, ` +
-          `${s.steps} ${s.sampler} steps, guidance ${s.guidance}\n` +
-          `generated in ${gen.toFixed(2)} s (${(s.seconds / gen).toFixed(2)} clip-seconds per second), ${wall.toFixed(2)} s in all\n`,
+        `${video.count} frames ${video.width}x${video.height} @ ${video.fps} fps (${clipSeconds} s), seed ${resultSeed}` +
+          `${long ? `, ${settings.chunks} chunks` : ''}${audio ? ', with sound' : ''}\n` +
+          `generated in ${genSeconds.toFixed(2)} s (${(newSeconds / genSeconds).toFixed(2)} clip-seconds per second), ${wall.toFixed(2)} s in all\n`,
       );
     }
     for (const f of written) process.stdout.write(`${f}\n`);
   } finally {
-    pipe.dispose();
+    await pipe.dispose();
   }
+}
+
+/**
+ * --reference: each picture, at the clip's size, read by the probe into shape, colour and texture (a text
+ * bridge: the model has no image-reference input, so attributes transfer, not pixels; engine/reference.ts).
+ */
+async function readReferences(
+  files: readonly string[],
+  options: { probe: string; threads: number | undefined; quiet: boolean },
+  picture: (file: string) => Promise<VideoFrames>,
+  engine: typeof import('../../engine/index.ts'),
+): Promise<ReferenceInput[]> {
+  if (files.length === 0) return [];
+  const probe = await engine.Probe.load(options.probe, { threads: options.threads });
+  try {
+    const subjects: ReferenceInput[] = [];
+    for (const file of files) {
+      const s = await engine.describeReference(probe, await picture(file));
+      subjects.push({ shape: s.shape, color: s.color, texture: s.texture, label: basename(file) });
+      if (!options.quiet) process.stderr.write(`reference ${basename(file)}: ${s.color} ${s.texture} ${s.shape} (probe confidence ${s.confidence.toFixed(2)})\n`);
+    }
+    return subjects;
+  } finally {
+    await probe.dispose();
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** "12:some text" or "12.5:file.png" → {at: 12, value}. */
+function parseTimed(raw: string, flag: string): { at: number; value: string } {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*:(.+)$/s.exec(raw);
+  if (!m) throw invalidArgument(flag, `${flag} must look like SECONDS:VALUE (for example 10:"a red ball moves left"), got "${raw}"`);
+  return { at: Number(m[1]), value: m[2].trim() };
+}
+
+/**
+ * The clip to extend, checked against what the model makes: one of its sizes (or an integer upscale of one,
+ * as `cinesim generate` writes MP4s for viewing) and its frame rate. Anything else was made elsewhere.
+ */
+async function readExtendClip(path: string, formats: { sizes: readonly (readonly number[])[]; fps: number }, media: typeof import('../../media/index.ts')) {
+  const info = await media.probeVideo(path, { countFrames: false });
+  const size = formats.sizes.find(([w, h]) => info.width % w === 0 && info.height % h === 0 && info.width / w === info.height / h);
+  if (!size) {
+    const sizes = [...new Set(formats.sizes.map((s) => `${s[0]}x${s[1]}`))];
+    throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${path} is ${info.width}x${info.height}; this model makes ${sizes.join(', ')} (was the clip made by another model?)`, { param: '--extend' });
+  }
+  if (Math.abs(info.fps - formats.fps) > 1e-3) {
+    throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${path} is ${info.fps} fps; this model makes ${formats.fps} fps`, { param: '--extend' });
+  }
+  const video = await media.decodeVideo(path, { size: { width: size[0], height: size[1] } });
+  if (video.count < 5) throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${path} has ${video.count} frames; extending needs at least 5`, { param: '--extend' });
+  return { video, width: video.width, height: video.height, fps: video.fps };
 }
 
 /** `--server`: the same request, run by a Cinesim server; the progress bar follows the job. */
@@ -121,6 +258,7 @@ async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: 
   for (const [flag, value] of [['--threads', flags.threads], ['--upscale', flags.upscale]] as const) {
     if (value !== undefined) throw invalidArgument(flag, `${flag} applies to local generation, not with --server`);
   }
+  if (flags.reference.length > 0) throw invalidArgument('--reference', '--reference is not supported with --server yet');
   if (flags.size && flags.aspect) throw invalidArgument('--aspect', 'give --size or --aspect, not both');
   const num = (v: string | undefined, flag: string, range: Parameters<typeof parseNumber>[2]) =>
     v === undefined ? undefined : parseNumber(v, flag, range);
