@@ -128,6 +128,15 @@ export function scoreGroup(clips: readonly (readonly ValueCheck[])[]): GroupScor
   return { clips: clips.length, usable, usableYield: ratio(usable, clips.length), attributes };
 }
 
+/** The share of every stated value read, all attributes pooled (one figure for "does it follow the prompt"). */
+export function statedShare(score: GroupScore): number | null {
+  const values = Object.values(score.attributes);
+  return ratio(
+    values.reduce((n, a) => n + a.correct, 0),
+    values.reduce((n, a) => n + a.total, 0),
+  );
+}
+
 /** All, seen and held-out scores of a set of clips, and the seen − held-out gap. */
 export function summarizeAdherence(clips: readonly ClipChecks[]): AdherenceSummary {
   const all = scoreGroup(clips.map((c) => c.checks));

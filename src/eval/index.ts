@@ -8,6 +8,8 @@
  * suite.ts      the fixed prompt suite: build, write, load (with drift checks)
  * run.ts        runEval: a model over the suite → EvalReport
  * report.ts     the report's types, targets, terminal table and Markdown
+ * modes.ts      runModesEval: generation modes (i2v, flf, extend, long video, drift, aspect, camera, reference, sync)
+ * modes-report.ts  its report's types, targets, tables
  * publish.ts    --write: manifest `metrics` and docs/RESULTS.md
  */
 export { Probe, type ProbeHead, type ProbeOptions, type ProbeReading } from './probe.ts';
@@ -18,6 +20,7 @@ export {
   readValues,
   scoreGroup,
   summarizeAdherence,
+  statedShare,
   type ScoredAttribute,
   type StatedValue,
   type ValueCheck,
@@ -27,7 +30,7 @@ export {
   type AdherenceSummary,
   type ClipChecks,
 } from './adherence.ts';
-export { psnr, ssim, flicker, mean } from './metrics.ts';
+export { psnr, ssim, flicker, mean, median, frameSteps, seamContinuity, MIN_NORMAL_STEP, type SeamContinuity } from './metrics.ts';
 export { featureStats, frechetDistance, type FeatureStats } from './frechet.ts';
 export { symmetricEigen, sqrtPsd, traceSqrtPsd, matmul, type SymmetricEigen } from './linalg.ts';
 export {
@@ -47,6 +50,7 @@ export {
 } from './suite.ts';
 export {
   runEval,
+  evalSettings,
   DEFAULT_EVAL_MODEL,
   DEFAULT_PROBE,
   DEFAULT_VAE_CLIPS,
@@ -57,6 +61,8 @@ export {
   formatReport,
   formatMarkdown,
   checkTargets,
+  targetValue,
+  metMark,
   TARGETS,
   BINDING_NOTE,
   REPORT_FORMAT_VERSION,
@@ -67,4 +73,41 @@ export {
   type ClipOutcome,
   type TargetCheck,
 } from './report.ts';
-export { manifestMetrics, writeManifestMetrics, writeResults, replaceSection, RESULTS_FILE } from './publish.ts';
+export {
+  runModesEval,
+  type ModesOptions,
+  type ModesProgress,
+} from './modes.ts';
+export {
+  buildModesTargets,
+  formatModesMarkdown,
+  formatModesReport,
+  MODE_PARTS,
+  MODES_DEFAULTS,
+  MODES_FORMAT_VERSION,
+  MODES_TARGETS,
+  type AspectFigures,
+  type CameraFigures,
+  type DriftFigures,
+  type ExtendFigures,
+  type KeyframeFigures,
+  type LongFigures,
+  type ModePart,
+  type ModesFigures,
+  type ModesReport,
+  type ReferenceFigures,
+  type SeamFigures,
+  type SizeFigures,
+  type SyncResult,
+} from './modes-report.ts';
+export {
+  manifestMetrics,
+  modesMetrics,
+  mergeManifestMetrics,
+  writeManifestMetrics,
+  writeModesResults,
+  writeResults,
+  writeResultsSection,
+  replaceSection,
+  RESULTS_FILE,
+} from './publish.ts';

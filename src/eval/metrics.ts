@@ -14,6 +14,10 @@
  * which is 0 for a still clip and for any pixel that changes linearly in time (a fade), and grows with
  * frame-to-frame jitter. Moving edges contribute too, so a generated clip's flicker is read next to the
  * flicker of the rendered clip of the same scene.
+ *
+ * Seam continuity is for videos put together from parts (extend, long video): the frame step into the
+ * first frame of a new part, mean |f_t − f_{t−1}| / 255, over the video's normal frame step, the median
+ * step away from the seams. A ratio ≤ 1 means the seam changes the picture no more than an ordinary step.
  */
 import type { VideoFrames } from '../media/frames.ts';
 
@@ -117,6 +121,55 @@ export function flicker(video: VideoFrames): number {
     for (let i = t * n; i < (t + 1) * n; i++) sum += Math.abs(d[i] - 0.5 * (d[i - n] + d[i + n]));
   }
   return sum / ((video.count - 2) * n * 255);
+}
+
+/** Mean |f_t − f_{t−1}| / 255 over all values, for t = 1..F−1: entry t − 1 is the step into frame t. */
+export function frameSteps(video: VideoFrames): Float64Array {
+  const n = video.width * video.height * 3; // values per frame
+  const d = video.data;
+  const steps = new Float64Array(Math.max(video.count - 1, 0));
+  for (let t = 1; t < video.count; t++) {
+    let sum = 0;
+    for (let i = t * n; i < (t + 1) * n; i++) sum += Math.abs(d[i] - d[i - n]);
+    steps[t - 1] = sum / (n * 255);
+  }
+  return steps;
+}
+
+/**
+ * The smallest normal step a seam is compared with: one grey level per value. A still scene steps by 0,
+ * which would make any seam infinitely worse; a change below one level is below what 8-bit video shows.
+ */
+export const MIN_NORMAL_STEP = 1 / 255;
+
+export interface SeamContinuity {
+  /** Per seam, in order: its step over the normal step. */
+  readonly ratios: readonly number[];
+  /** Per seam: the step into its first frame (0..1 scale). */
+  readonly steps: readonly number[];
+  /** The median step of the video away from its seams, at least MIN_NORMAL_STEP. */
+  readonly normal: number;
+}
+
+/** `seams` are the indices of the first frame of each new part (the step from frame t − 1 to t crosses it). */
+export function seamContinuity(video: VideoFrames, seams: readonly number[]): SeamContinuity {
+  const all = frameSteps(video);
+  for (const t of seams) {
+    if (!Number.isInteger(t) || t < 1 || t >= video.count) throw new Error(`seam at frame ${t} is outside 1..${video.count - 1}`);
+  }
+  const atSeam = new Set(seams);
+  const normalSteps = [...all].filter((_, i) => !atSeam.has(i + 1));
+  const normal = Math.max(median(normalSteps), MIN_NORMAL_STEP);
+  const steps = seams.map((t) => all[t - 1]);
+  return { ratios: steps.map((s) => s / normal), steps, normal };
+}
+
+/** The middle value (mean of the two middle ones for an even count); NaN for no values. */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Arithmetic mean; NaN for no values (a figure that was not measured must not read as 0). */

@@ -42,8 +42,8 @@ export interface TargetCheck {
   readonly name: string;
   /** Human form of the bound, e.g. "≥ 95%". */
   readonly target: string;
-  /** A rate (shown as %) or a difference of rates (shown as points). */
-  readonly unit: 'rate' | 'points';
+  /** A rate (shown as %), a difference of rates (shown as points) or a plain ratio. */
+  readonly unit: 'rate' | 'points' | 'ratio';
   readonly value: number | null;
   readonly met: boolean | null;
 }
@@ -123,8 +123,15 @@ export function points(diff: number | null): string {
   return diff === null || Number.isNaN(diff) ? '—' : `${diff >= 0 ? '+' : ''}${(diff * 100).toFixed(1)}`;
 }
 
-function targetValue(t: TargetCheck): string {
-  return t.unit === 'points' ? `${points(t.value)} points` : percent(t.value);
+export function targetValue(t: TargetCheck): string {
+  if (t.unit === 'points') return `${points(t.value)} points`;
+  return t.unit === 'ratio' ? fixed(t.value, 2) : percent(t.value);
+}
+
+/** ✓ / ✗ / ? for the terminal, met / not met / — for Markdown. */
+export function metMark(t: TargetCheck, style: 'terminal' | 'markdown'): string {
+  if (style === 'terminal') return t.met === null ? '?' : t.met ? '✓' : '✗';
+  return t.met === null ? '—' : t.met ? 'met' : 'not met';
 }
 
 export function fixed(value: number | null, digits: number): string {
@@ -167,7 +174,7 @@ function adherenceRows(report: EvalReport): AdherenceRow[] {
   return rows;
 }
 
-function describeRun(report: EvalReport): string {
+export function describeRun(report: Pick<EvalReport, 'settings' | 'suite' | 'model' | 'probe'>): string {
   const s = report.settings;
   const suite = report.suite;
   return (
@@ -187,9 +194,7 @@ export function formatReport(report: EvalReport): string {
     (r) =>
       `${r.label.padEnd(14)}${pad(r.pairs, 5)}  ${r.cells.slice(0, 4).map((c) => pad(c, 7)).join('')}  ${r.cells.slice(4).map((c) => pad(c, 7)).join('')}`,
   );
-  const targets = report.targets.map(
-    (t) => `  ${t.met === null ? '?' : t.met ? '✓' : '✗'} ${t.name} ${t.target}: ${targetValue(t)}`,
-  );
+  const targets = report.targets.map((t) => `  ${metMark(t, 'terminal')} ${t.name} ${t.target}: ${targetValue(t)}`);
   return [
     `cinesim eval: ${describeRun(report)}`,
     `generation ${report.seconds.perClip.toFixed(2)} s per clip, ${report.seconds.total.toFixed(0)} s in all`,
@@ -213,11 +218,7 @@ export function formatReport(report: EvalReport): string {
 /** The model's section of docs/RESULTS.md (without its markers). */
 export function formatMarkdown(report: EvalReport): string {
   const rows = adherenceRows(report).map((r) => `| ${r.label} | ${r.pairs} | ${r.cells.join(' | ')} |`);
-  const targets = report.targets.map(
-    (t) =>
-      `| ${t.name} | ${t.target} | ${targetValue(t)} | ` +
-      `${t.met === null ? '—' : t.met ? 'met' : 'not met'} |`,
-  );
+  const targets = report.targets.map((t) => `| ${t.name} | ${t.target} | ${targetValue(t)} | ${metMark(t, 'markdown')} |`);
   return [
     `## ${report.model.name}`,
     '',

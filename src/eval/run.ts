@@ -176,7 +176,7 @@ async function evaluateBatch(ctx: EvalContext, batch: readonly LoadedEntry[], st
 }
 
 /** The full sampling settings the run uses: the options over the model's defaults, its default size and length. */
-function evalSettings(pipe: VideoPipeline, options: EvalOptions): EvalSettings {
+export function evalSettings(pipe: VideoPipeline, options: Pick<EvalOptions, 'steps' | 'guidance' | 'shift' | 'sampler'>): EvalSettings {
   const { formats } = pipe.manifest;
   const s = resolveSettings(
     {
@@ -197,7 +197,7 @@ function evalSettings(pipe: VideoPipeline, options: EvalOptions): EvalSettings {
 }
 
 /** "Held-out" means unseen only when the model was trained without the suite's held-out rules. */
-function warnOnHeldOutMismatch(pipe: VideoPipeline, suiteRules: readonly unknown[], logger: Logger | undefined): void {
+export function warnOnHeldOutMismatch(pipe: VideoPipeline, suiteRules: readonly unknown[], logger: Logger | undefined): void {
   const trained = pipe.manifest.training?.heldOut;
   if (trained !== undefined && !isDeepStrictEqual(trained, suiteRules)) {
     logger?.warn(

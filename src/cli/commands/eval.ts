@@ -5,11 +5,14 @@
  * stores the figures in the model's manifest and docs/RESULTS.md.
  *
  * `cinesim eval suite` checks the committed suite against its generator; `--write` regenerates it.
+ * `cinesim eval modes` measures the generation modes (first/last frame, extend, long video, drift, aspect
+ * ratio, camera control, reference subject, sound sync) and with --write stores them beside the rest.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { invalidArgument } from '../../errors.ts';
+import { MODE_PARTS, MODES_DEFAULTS, type ModePart } from '../../eval/modes-report.ts';
 import type { LoadedEntry, Suite } from '../../eval/suite.ts';
 import { parseNumber } from '../options.ts';
 import { Progress } from '../progress.ts';
@@ -32,6 +35,27 @@ interface EvalFlags {
 
 interface SuiteFlags {
   write: boolean;
+}
+
+interface ModesFlags {
+  model: string;
+  probe: string;
+  suite: string;
+  limit: string;
+  steps?: string;
+  guidance?: string;
+  shift?: string;
+  sampler?: string;
+  parts?: string;
+  longPrompts: string;
+  longSeconds: string;
+  driftPrompts: string;
+  driftSeconds: string;
+  syncClips: string;
+  threads?: string;
+  out: string;
+  write: boolean;
+  quiet: boolean;
 }
 
 export function registerEval(program: Command): void {
@@ -65,21 +89,108 @@ export function registerEval(program: Command): void {
     // Commander hands flags after a subcommand to the parent when the parent knows them too (positional
     // options are a program-wide setting), so `eval suite --write` may arrive as eval's --write.
     .action(async (flags: SuiteFlags, command: Command) => suiteCommand({ write: flags.write || command.parent?.opts().write === true }));
+
+  evalCommand
+    .command('modes')
+    .description('Measure the generation modes: first/last-frame PSNR, extend and long-video seams, drift, aspect ratio, camera control, reference identity, sound sync')
+    .option('--model <name|dir>', 'video model name under models/ or a model folder', 'shapes-64')
+    .option('--probe <name|dir>', 'probe model that reads the clips', 'probe-shapes')
+    .option('--suite <name|file>', 'suite name under src/eval/suites/ or a suite .json file', 'shapes-v1')
+    .option('--limit <n>', 'the first N suite entries [integer]', String(MODES_DEFAULTS.limit))
+    .option('--steps <n>', 'denoising steps [integer] (default: the model\'s)')
+    .option('--guidance <g>', 'classifier-free guidance scale [number] (default: the model\'s)')
+    .option('--shift <s>', 'timestep shift [number] (default: the model\'s)')
+    .option('--sampler <name>', 'euler | heun (default: the model\'s)')
+    .option('--parts <list>', `comma-separated measures: ${MODE_PARTS.join(',')} (default: all)`)
+    .option('--long-prompts <n>', 'long video: the first N entries [integer]', String(MODES_DEFAULTS.long.prompts))
+    .option('--long-seconds <s>', 'long video: seconds each [number]', String(MODES_DEFAULTS.long.seconds))
+    .option('--drift-prompts <n>', 'drift: the first N entries [integer]', String(MODES_DEFAULTS.drift.prompts))
+    .option('--drift-seconds <s>', 'drift: seconds each; the first and last minute are compared [number]', String(MODES_DEFAULTS.drift.seconds))
+    .option('--sync-clips <n>', 'sound sync: rendered clips src/audio evaluates [integer]', String(MODES_DEFAULTS.syncClips))
+    .option('--threads <n>', 'CPU threads for inference [integer] (default: all cores)')
+    .option('--out <file>', 'where to write the JSON report', 'out/eval-modes.json')
+    .option('--write', 'store the figures in the manifest\'s `metrics.modes` and docs/RESULTS.md', false)
+    .option('--quiet', 'no progress bar or tables; only the written files', false)
+    .addHelpText(
+      'after',
+      '\nA full run on the default model takes about half an hour on 2 cores (each 5-minute drift video ~7 min).\n' +
+        '\nExamples:\n  cinesim eval modes --write\n  cinesim eval modes --limit 8 --parts i2v,flf,reference --out out/modes-quick.json\n',
+    )
+    .action(async (flags: ModesFlags, command: Command) => modesCommand(withParentFlags(flags, command)));
+}
+
+/**
+ * Flags after `eval modes` that `eval` knows too arrive as eval's (see `suite` above): those the user
+ * typed override the subcommand's defaults.
+ */
+function withParentFlags<T extends object>(flags: T, command: Command): T {
+  const parent = command.parent;
+  if (!parent) return flags;
+  const typed = Object.entries(parent.opts()).filter(([key]) => parent.getOptionValueSource(key) === 'cli');
+  return { ...flags, ...Object.fromEntries(typed) };
+}
+
+const optionalNumber = (v: string | undefined, flag: string, range: Parameters<typeof parseNumber>[2]) =>
+  v === undefined ? undefined : parseNumber(v, flag, range);
+
+/** The sampling flags both commands share, checked. */
+function samplingFlags(flags: Pick<EvalFlags, 'steps' | 'guidance' | 'shift' | 'sampler' | 'threads'>) {
+  if (flags.sampler !== undefined && flags.sampler !== 'euler' && flags.sampler !== 'heun') {
+    throw invalidArgument('--sampler', `--sampler must be euler or heun, got "${flags.sampler}"`);
+  }
+  return {
+    steps: optionalNumber(flags.steps, '--steps', { min: 1, max: 1000, integer: true }),
+    guidance: optionalNumber(flags.guidance, '--guidance', { min: 0, max: 50 }),
+    shift: optionalNumber(flags.shift, '--shift', { min: 0.01, max: 100 }),
+    sampler: flags.sampler as 'euler' | 'heun' | undefined,
+    threads: optionalNumber(flags.threads, '--threads', { min: 1, max: 256, integer: true }),
+  };
+}
+
+async function modesCommand(flags: ModesFlags): Promise<void> {
+  // Flags are checked before anything loads, so bad input fails at once with exit code 2.
+  const count = (v: string, flag: string, min = 1) => parseNumber(v, flag, { min, integer: true });
+  const limit = count(flags.limit, '--limit');
+  const sampling = samplingFlags(flags);
+  const long = { prompts: count(flags.longPrompts, '--long-prompts', 0), seconds: parseNumber(flags.longSeconds, '--long-seconds', { min: 1, max: 3600 }) };
+  const drift = { prompts: count(flags.driftPrompts, '--drift-prompts', 0), seconds: parseNumber(flags.driftSeconds, '--drift-seconds', { min: 4, max: 3600 }) };
+  const syncClips = count(flags.syncClips, '--sync-clips');
+  const parts = flags.parts?.split(',').map((p) => p.trim());
+  const unknown = parts?.filter((p) => !(MODE_PARTS as readonly string[]).includes(p)) ?? [];
+  if (unknown.length > 0) throw invalidArgument('--parts', `--parts takes ${MODE_PARTS.join(', ')}; unknown: ${unknown.join(', ')}`);
+
+  const [{ runModesEval, formatModesReport, writeModesResults }, { consoleLogger }] = await Promise.all([
+    import('../../eval/index.ts'),
+    import('../../engine/log.ts'),
+  ]);
+  const progress = new Progress('modes', 0, process.stderr, flags.quiet);
+  const report = await runModesEval({
+    model: flags.model,
+    probe: flags.probe,
+    suite: flags.suite,
+    limit,
+    ...sampling,
+    parts: parts as ModePart[] | undefined,
+    long,
+    drift,
+    syncClips,
+    logger: consoleLogger,
+    onProgress: (p) => progress.update(p.done, p.part, p.total),
+  });
+  if (!flags.quiet) process.stdout.write(`\n${formatModesReport(report)}\n`);
+  const out = resolve(flags.out);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
+  const written = [out];
+  if (flags.write) written.push(...Object.values(await writeModesResults(report)));
+  for (const f of written) process.stderr.write(`wrote ${f}\n`);
 }
 
 async function evalCommandAction(flags: EvalFlags): Promise<void> {
   // Flags are checked before anything loads, so bad input fails at once with exit code 2.
-  const num = (v: string | undefined, flag: string, range: Parameters<typeof parseNumber>[2]) =>
-    v === undefined ? undefined : parseNumber(v, flag, range);
-  const limit = num(flags.limit, '--limit', { min: 1, integer: true });
-  const steps = num(flags.steps, '--steps', { min: 1, max: 1000, integer: true });
-  const guidance = num(flags.guidance, '--guidance', { min: 0, max: 50 });
-  const shift = num(flags.shift, '--shift', { min: 0.01, max: 100 });
-  const vaeClips = num(flags.vaeClips, '--vae-clips', { min: 0, integer: true });
-  const threads = num(flags.threads, '--threads', { min: 1, max: 256, integer: true });
-  if (flags.sampler !== undefined && flags.sampler !== 'euler' && flags.sampler !== 'heun') {
-    throw invalidArgument('--sampler', `--sampler must be euler or heun, got "${flags.sampler}"`);
-  }
+  const limit = optionalNumber(flags.limit, '--limit', { min: 1, integer: true });
+  const sampling = samplingFlags(flags);
+  const vaeClips = optionalNumber(flags.vaeClips, '--vae-clips', { min: 0, integer: true });
 
   const [{ runEval, formatReport, writeManifestMetrics, writeResults }, { consoleLogger }] = await Promise.all([
     import('../../eval/index.ts'),
@@ -91,12 +202,8 @@ async function evalCommandAction(flags: EvalFlags): Promise<void> {
     probe: flags.probe,
     suite: flags.suite,
     limit,
-    steps,
-    guidance,
-    shift,
-    sampler: flags.sampler as 'euler' | 'heun' | undefined,
+    ...sampling,
     vaeClips,
-    threads,
     logger: consoleLogger,
     onProgress: (p) => progress.update(p.done, p.id, p.total),
   });
