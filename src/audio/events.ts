@@ -10,7 +10,7 @@ export interface SoundImpact {
   frame: number;
   /** Seconds from the start of the clip, with sub-frame precision. */
   time: number;
-  /** Where it happened (the object's centre at the impact; the midpoint for a collision), pixels. */
+  /** Where it happened (the object's edge on the side it was hit; for a collision, midway between the two), pixels. */
   x: number;
   y: number;
   /** Size of the velocity change, short-sides per second. */

@@ -1,14 +1,22 @@
 /**
- * Impacts from trajectories. Between impacts an object moves smoothly (constant velocity, or constant
- * acceleration under gravity), so its second difference a(k) = p(k+1) − 2p(k) + p(k−1) is nearly
- * constant. An impact at time k + φ (0 ≤ φ < 1, in frames) changes the velocity by Δv at once, which adds
- * Δv·(1 − φ) to a(k) and Δv·φ to a(k+1). So a pair of consecutive second differences that stands out from
- * the local baseline gives the velocity change (their sum) and the sub-frame time (how it splits).
+ * Impacts from trajectories. Between impacts an object moves smoothly (at rest, at constant velocity, or
+ * in free flight under gravity), so its second difference a(k) = p(k+1) − 2p(k) + p(k−1) stays at its
+ * regime's acceleration. An impact at time k + φ (0 ≤ φ < 1, in frames) changes the velocity at once, and
+ * only a(k) and a(k+1) see it. A pair of consecutive second differences that stands out from every
+ * regime is a candidate, measured by fitting a segment to each side (through frames k − 1, k and k + 1,
+ * k + 2, each with its own regime's acceleration: a landing goes from flight to rest) and timing the
+ * impact where the two meet: a bounce between two frames still shows as the two segments crossing at a
+ * sub-frame time, and the velocity change is the difference of their slopes there.
+ *
+ * Gravity is one for the whole clip: a track with too little free flight of its own borrows it from the
+ * others. The noise a candidate must stand out from is read from the second differences' distances to
+ * their regimes, which a run bouncing every few frames does not inflate.
  *
  * A velocity change is an impact only when it opposes the motion before it: a bounce reverses the normal
  * velocity, a landing or a stop removes it. A take-off (from rest) or an object set moving by a blow
  * gains velocity from nothing and is not an impact. Impacts of two tracks at the same moment, close
- * enough to touch, are one collision.
+ * enough to touch, are one collision. An impact is reported where it hit: at the object's edge on the
+ * side it was pushed from (the event's place, not the object's centre, a radius away for a big object).
  */
 import type { SoundImpact } from './events.ts';
 import { median, quantile } from './stats.ts';
@@ -33,6 +41,11 @@ const MIN_JUMP = 0.8;
 const NOISE_FACTOR = 6;
 /** The speed into the change before it must be at least this share of the change (a bounce has ½ or more, a stop all of it). */
 const MIN_APPROACH = 0.3;
+/**
+ * ... and at least this many pixels per frame: a slower approach moves the object less than a pixel a frame,
+ * which cannot be timed to a frame (what is left of such a change is tracking noise).
+ */
+const MIN_APPROACH_SPEED = 0.8;
 /** Values within this many noise deviations (and at least MIN_CLUSTER pixels) of each other form a baseline cluster. */
 const CLUSTER_NOISE = 3;
 const MIN_CLUSTER = 0.35;
@@ -40,10 +53,12 @@ const MIN_CLUSTER = 0.35;
 const MAX_AREA_CHANGE = 1.3;
 /** Rounds of detection, each after removing what the impacts already found explain. */
 const PASSES = 3;
-/** Each of a pair's two second differences may point against its sum by at most this share of it. */
-const MAX_BACKSWING = 0.25;
+/** The two fitted segments must meet between the pair's frames to within this share of the velocity change. */
+const MAX_MISS = 0.25;
 /** A track has gravity when at least this many second differences agree on it. */
 const MIN_GRAVITY_VOTES = 3;
+/** Downward second differences agree on gravity within this share of their size. */
+const GRAVITY_AGREE = 0.12;
 /** Half-width of the window the baseline second difference is taken from, in frames. */
 const BASELINE_HALF = 4;
 /** An observation cut by the frame edge, smaller than this share of the track's median area, is unreliable. */
@@ -59,6 +74,9 @@ interface TrackImpact {
   at: number;
   x: number;
   y: number;
+  /** Where it hit: the object's edge on the side it was pushed from (its centre less a radius along Δv). */
+  cx: number;
+  cy: number;
   /** |Δv| in pixels per frame. */
   jump: number;
   radius: number;
@@ -66,12 +84,17 @@ interface TrackImpact {
 
 export function detectImpacts(tracks: readonly Track[], options: ImpactOptions): SoundImpact[] {
   const { toScene, fromScene } = options;
+  // Runs of every track first: gravity is one for the whole clip, so a track with too little free flight of
+  // its own to show it (a fall that bounces every two frames at 8 fps) borrows the clip's.
+  const runsOf = tracks.map((track) => reliableRuns(toScene ? mapTrack(track, toScene) : track).map(secondDifferences));
+  const clipGravity = gravityOf(runsOf.flat());
   const found: TrackImpact[] = [];
-  for (const track of tracks) found.push(...trackImpacts(toScene ? mapTrack(track, toScene) : track));
+  tracks.forEach((track, i) => found.push(...trackImpacts(track, runsOf[i], clipGravity)));
   const onScreen = fromScene
     ? found.map((f) => {
         const [x, y] = fromScene(Math.round(f.at), f.x, f.y);
-        return { ...f, x, y };
+        const [cx, cy] = fromScene(Math.round(f.at), f.cx, f.cy);
+        return { ...f, x, y, cx, cy };
       })
     : found;
   return mergeCollisions(onScreen, options);
@@ -96,11 +119,28 @@ function reliableRuns(track: Track): Observation[][] {
   return runs.filter((r) => r.length >= 4);
 }
 
-function trackImpacts(track: Track): TrackImpact[] {
+function trackImpacts(track: Track, runs: readonly Run[], clipGravity: number | undefined): TrackImpact[] {
   const radius = Math.sqrt(median(track.observations.map((o) => o.area)) / Math.PI);
-  const runs = reliableRuns(track).map(secondDifferences);
-  const gravity = trackGravity(runs);
-  return runs.flatMap((run) => runImpacts(run, track.id, radius, gravity));
+  const gravity = gravityOf(runs) ?? clipGravity;
+  return runs.flatMap((run) => runImpacts(withRegimeNoise(run, gravity), track.id, radius, gravity));
+}
+
+/**
+ * The run's noise, read again once gravity is known: from each second difference's distance to the nearer
+ * of rest and free flight, per axis, at the lower quartile. Where the object bounces every few frames
+ * (8 fps) few consecutive second differences lie in one regime, so their differences overstate the noise
+ * many times; the distance to a regime does not. The smaller of the two readings holds.
+ */
+function withRegimeNoise(run: Run, gravity: number | undefined): Run {
+  const values: number[] = [];
+  for (let k = 1; k < run.obs.length - 1; k++) {
+    const x = run.ax[k], y = run.ay[k];
+    const flight = gravity === undefined ? Infinity : Math.hypot(x, y - gravity);
+    const g = flight < Math.hypot(x, y) ? (gravity as number) : 0;
+    values.push(Math.abs(x), Math.abs(y - g));
+  }
+  const sigma = Math.min(run.sigma, quantile(values, 0.25) / 0.3186);
+  return { ...run, sigma, tolerance: Math.max(MIN_CLUSTER, CLUSTER_NOISE * sigma) };
 }
 
 /** A run with its second differences (defined for 1 ≤ k ≤ m − 2) and their noise. */
@@ -121,8 +161,9 @@ function secondDifferences(obs: readonly Observation[]): Run {
     ay[k] = obs[k + 1].y - 2 * obs[k].y + obs[k - 1].y;
   }
   // Noise from consecutive differences (blind to a baseline that is constant piece by piece), read at
-  // their lower quartile: at 8 fps a bouncing object disturbs most of them. For |N(0, s)| the lower
-  // quartile is 0.3186 s, and a difference of two second differences has s = σ√2.
+  // their lower quartile: at 8 fps a bouncing object disturbs most of them (withRegimeNoise reads it
+  // again). For |N(0, s)| the lower quartile is 0.3186 s, and a difference of two second differences has
+  // s = σ√2.
   const steps: number[] = [];
   for (let k = 2; k < m - 1; k++) steps.push(Math.abs(ax[k] - ax[k - 1]), Math.abs(ay[k] - ay[k - 1]));
   const sigma = quantile(steps, 0.25) / (0.3186 * Math.SQRT2);
@@ -132,72 +173,106 @@ function secondDifferences(obs: readonly Observation[]): Run {
 /**
  * The track's free-flight acceleration, if it has one: the densest cluster of its downward vertical
  * second differences, when at least a few agree (gravity, in pixels per frame²). Only downward: a run
- * of bounces can make upward values agree too.
+ * of bounces can make upward values agree too. Values agree within a share of their size, not within the
+ * run's noise: a run that bounces every few frames overstates its noise (see withRegimeNoise), and with it
+ * every value would agree and none would stand out.
  */
-function trackGravity(runs: readonly Run[]): number | undefined {
+function gravityOf(runs: readonly Run[]): number | undefined {
   const values: number[] = [];
-  let tolerance = MIN_CLUSTER;
   for (const run of runs) {
-    tolerance = Math.max(tolerance, run.tolerance);
-    for (let k = 1; k < run.obs.length - 1; k++) if (run.ay[k] > run.tolerance) values.push(run.ay[k]);
+    for (let k = 1; k < run.obs.length - 1; k++) if (run.ay[k] > MIN_CLUSTER) values.push(run.ay[k]);
   }
-  const { mean, count } = densest(values, tolerance);
-  return count >= MIN_GRAVITY_VOTES ? mean : undefined;
+  let best = 0, bestCount = 0;
+  for (const v of values) {
+    const tolerance = Math.max(MIN_CLUSTER, GRAVITY_AGREE * v);
+    let count = 0, sum = 0;
+    for (const u of values) {
+      if (Math.abs(u - v) > tolerance) continue;
+      count++;
+      sum += u;
+    }
+    if (count > bestCount) {
+      best = sum / count;
+      bestCount = count;
+    }
+  }
+  return bestCount >= MIN_GRAVITY_VOTES ? best : undefined;
 }
 
-/**
- * Impacts of one run. Each pair (k, k+1) is tested against three explanations of its second
- * differences without an impact: the local baseline (the densest cluster of the second differences
- * around, leaving out the pair and its neighbours: at 8 fps a bounce every five frames disturbs two
- * values in five, so a median drifts), rest or uniform motion (0), and free flight (the track's gravity).
- * The pair is an impact only if it stands out from all three (a take-off's flight and a landing's rest
- * would otherwise each look like a change) and it opposes the motion before it.
- */
+/** Impacts of one run (see scanPairs for how a pair of frames is judged and measured). */
 function runImpacts(run: Run, id: number, radius: number, gravity: number | undefined): TrackImpact[] {
   const ax = Float64Array.from(run.ax), ay = Float64Array.from(run.ay);
   const found: TrackImpact[] = [];
   const taken = new Set<number>();
+  const accepted: (Candidate | undefined)[] = new Array(run.obs.length);
   // Two impacts a frame or two apart (a floor then a wall; a landing then a bounce) share second
   // differences, and the weaker hides behind the stronger. So each pass removes what the impacts it found
-  // explain (their residuals along their Δv) and looks again.
+  // explain (what is left of each second difference is its side's regime) and looks again.
   for (let pass = 0; pass < PASSES; pass++) {
-    const more = scanPairs(run, ax, ay, gravity).filter((c) => !taken.has(c.k));
+    const more = scanPairs(run, ax, ay, gravity, accepted).filter((c) => !taken.has(c.k));
     if (more.length === 0) break;
     for (const c of more) {
       taken.add(c.k);
-      ax[c.k] -= c.first * c.jx;
-      ay[c.k] -= c.first * c.jy;
-      ax[c.k + 1] -= c.second * c.jx;
-      ay[c.k + 1] -= c.second * c.jy;
+      accepted[c.k] = c;
+      ax[c.k] -= c.e0x;
+      ay[c.k] -= c.e0y;
+      ax[c.k + 1] -= c.e1x;
+      ay[c.k + 1] -= c.e1y;
       const o = run.obs;
       const vx = o[c.k].x - o[c.k - 1].x, vy = o[c.k].y - o[c.k - 1].y;
-      found.push({ track: id, at: o[c.k].frame + c.phi, x: o[c.k].x + vx * c.phi, y: o[c.k].y + vy * c.phi, jump: c.size, radius });
+      const x = o[c.k].x + vx * c.phi, y = o[c.k].y + vy * c.phi;
+      found.push({ track: id, at: o[c.k].frame + c.phi, x, y, cx: x - radius * c.jx, cy: y - radius * c.jy, jump: c.size, radius });
     }
   }
   return found.sort((p, q) => p.at - q.at);
 }
 
-/** An impact found at pair (k, k+1): its size, unit direction, how it splits over the two, and when. */
+/** An impact found at pair (k, k+1): its size, unit direction, when (k + phi), and what it explains of a(k), a(k+1). */
 interface Candidate {
   k: number;
   size: number;
   jx: number;
   jy: number;
-  first: number;
-  second: number;
   phi: number;
+  /** The part of a(k) and a(k+1) the impact accounts for (the rest is the regimes either side). */
+  e0x: number;
+  e0y: number;
+  e1x: number;
+  e1y: number;
+  /** The acceleration of the regime before the impact. */
+  before: [number, number];
+  /** Velocity just after the impact, and the acceleration of the regime after it. */
+  vx: number;
+  vy: number;
+  gx: number;
+  gy: number;
 }
+
+/** Steps over [0, 1] at which the gap between the two fitted segments is sampled for its root. */
+const ROOT_STEPS = 40;
 
 /**
  * One scan over the pairs (k, k+1), 1 ≤ k ≤ m − 3. Each pair is tested against three explanations of its
  * second differences without an impact: the local baseline (the densest cluster of the second differences
  * around, leaving out the pair and its neighbours: at 8 fps a bounce every five frames disturbs two values
- * in five, so a median drifts), rest or uniform motion (0), and free flight (the track's gravity). It is an
- * impact only if it stands out from all three (a take-off's flight and a landing's rest would otherwise each
- * look like a change), both of its second differences point the same way (a one-frame glitch of the
- * centroid gives +e, −2e, +e), and it opposes the motion before it (a take-off starts from rest).
+ * in five, so a median drifts), rest or uniform motion (0), and free flight (gravity). It is an impact only
+ * if it stands out from all three (a take-off's flight and a landing's rest would otherwise each look like
+ * a change), by the pair's sum (which does not depend on how an impact splits between the two) or by each
+ * of the two (a bounce in flight whose change about cancels twice the gravity sums to what rest gives).
+ *
+ * It is then measured as the meeting of two trajectory segments: the one through frames k − 1, k and the
+ * one through k + 1, k + 2, each with the acceleration of its own side's regime: whichever of the three
+ * explanations the second difference just outside the pair, a(k − 1) or a(k + 2), is nearest; free flight
+ * when it fits none (another impact lies there, as a bounce two frames after a bounce at 8 fps), and the
+ * regime an impact already found there leaves or enters. A landing
+ * goes from flight to rest, a bounce from flight to flight: judging both sides by one baseline misplaces
+ * the change. With before(t) and after(t) the two segments, their gap D = after − before is a quadratic in
+ * t whose values at k and k + 1 are the pair's residuals (D(k + 1) = a(k) − g_before, D(k) = g_after −
+ * a(k + 1)); the impact is where D crosses 0, and the velocity change is D' there. A gap that does not
+ * close between k and k + 1 (a one-frame glitch of the centroid gives +e, −2e, +e) is no impact, and the
+ * change must oppose the motion just before it (a take-off starts from rest).
  */
-function scanPairs(run: Run, ax: Float64Array, ay: Float64Array, gravity: number | undefined): Candidate[] {
+function scanPairs(run: Run, ax: Float64Array, ay: Float64Array, gravity: number | undefined, accepted: readonly (Candidate | undefined)[]): Candidate[] {
   const { obs } = run;
   const m = obs.length;
   const xs: number[] = [], ys: number[] = [];
@@ -210,33 +285,75 @@ function scanPairs(run: Run, ax: Float64Array, ay: Float64Array, gravity: number
     }
     return [densest(xs, run.tolerance).mean, densest(ys, run.tolerance).mean];
   };
+  // The regime a second difference belongs to: the nearest of the explanations, if one is near.
+  const regime = (explanations: readonly [number, number][], j: number, fallback: [number, number], limit: number): [number, number] => {
+    if (j < 1 || j > m - 2) return fallback;
+    let best = fallback, bestD = Infinity;
+    for (const e of explanations) {
+      const d = Math.hypot(ax[j] - e[0], ay[j] - e[1]);
+      if (d < bestD) {
+        bestD = d;
+        best = e;
+      }
+    }
+    return bestD <= limit ? best : fallback;
+  };
   const threshold = Math.max(MIN_JUMP, NOISE_FACTOR * run.sigma);
   const found: (Candidate | undefined)[] = new Array(m);
   for (let k = 1; k <= m - 3; k++) {
-    // Test: the change must stand out from every explanation. Measure: against the local regime.
-    const [bx, by] = local(k);
-    const sx = ax[k] + ax[k + 1], sy = ay[k] + ay[k + 1];
-    let least = Math.hypot(sx - 2 * bx, sy - 2 * by);
-    least = Math.min(least, Math.hypot(sx, sy));
-    if (gravity !== undefined) least = Math.min(least, Math.hypot(sx, sy - 2 * gravity));
+    const base = local(k);
+    const [bx, by] = base;
+    // How far the pair lies from an explanation (ex, ey): by its sum, or by each of its two values.
+    const off = (ex: number, ey: number) =>
+      Math.max(Math.hypot(ax[k] + ax[k + 1] - 2 * ex, ay[k] + ay[k + 1] - 2 * ey), Math.hypot(ax[k] - ex, ay[k] - ey, ax[k + 1] - ex, ay[k + 1] - ey));
+    let least = Math.min(off(bx, by), off(0, 0));
+    if (gravity !== undefined) least = Math.min(least, off(0, gravity));
     if (least < threshold) continue;
-    const r0x = ax[k] - bx, r0y = ay[k] - by, r1x = ax[k + 1] - bx, r1y = ay[k + 1] - by;
-    const size = Math.hypot(r0x + r1x, r0y + r1y);
-    const jx = (r0x + r1x) / size, jy = (r0y + r1y) / size;
-    const first = r0x * jx + r0y * jy, second = r1x * jx + r1y * jy;
-    if (first < -MAX_BACKSWING * size || second < -MAX_BACKSWING * size) continue;
+    const explanations: [number, number][] = gravity !== undefined ? [base, [0, 0], [0, gravity]] : [base, [0, 0]];
+    // An impact found in an earlier pass at the pair before ends the segment before this one, and its
+    // regime after is this one's before (a landing, then a take-off from rest); likewise at the pair after.
+    const prev = accepted[k - 1];
+    const broken: [number, number] = gravity !== undefined ? [0, gravity] : base;
+    const before: [number, number] = prev ? [prev.gx, prev.gy] : regime(explanations, k - 1, broken, threshold);
+    const next = accepted[k + 1];
+    const after: [number, number] = next ? next.before : regime(explanations, k + 2, broken, threshold);
+    // D(k + s) = d0 + d1·s + dg·s²/2 with D(k) = −r1, D(k + 1) = r0.
+    const r0x = ax[k] - before[0], r0y = ay[k] - before[1];
+    const r1x = ax[k + 1] - after[0], r1y = ay[k + 1] - after[1];
+    const dgx = after[0] - before[0], dgy = after[1] - before[1];
+    const d1x = r0x + r1x - dgx / 2, d1y = r0y + r1y - dgy / 2;
+    let phi = 0, gap = Infinity;
+    for (let i = 0; i <= ROOT_STEPS; i++) {
+      const t = i / ROOT_STEPS;
+      const g = Math.hypot(-r1x + d1x * t + (dgx * t * t) / 2, -r1y + d1y * t + (dgy * t * t) / 2);
+      if (g < gap) {
+        gap = g;
+        phi = t;
+      }
+    }
+    const vx0 = d1x + dgx * phi, vy0 = d1y + dgy * phi;
+    const size = Math.hypot(vx0, vy0);
+    if (!(size > 0) || gap > MAX_MISS * size) continue;
+    const jx = vx0 / size, jy = vy0 / size;
     // The object must keep its size through the change: a jump of the centroid that comes with a jump of
     // the area is the segmentation changing (a merge, a ghost), not the object.
     const areas = [obs[k - 1].area, obs[k].area, obs[k + 1].area, obs[k + 2].area];
     if (Math.max(...areas) > MAX_AREA_CHANGE * Math.min(...areas)) continue;
-    const phi = clamp01(second / (first + second));
-    // Velocity just before the impact: over (k−1, k), carried on by the acceleration just before (a(k−1)):
-    // gravity in flight, none at rest, so a take-off from rest has no approach.
-    const lead = k >= 2 ? 1 : 0;
-    const vx = obs[k].x - obs[k - 1].x + lead * ax[k - 1] * (phi + 0.5);
-    const vy = obs[k].y - obs[k - 1].y + lead * ay[k - 1] * (phi + 0.5);
-    if (-(vx * jx + vy * jy) < MIN_APPROACH * size) continue;
-    found[k] = { k, size, jx, jy, first, second, phi };
+    // Velocity just before the impact: over (k−1, k), carried on by the regime before it; or, after an
+    // impact at the pair before (a landing just before a take-off), that impact's outgoing velocity.
+    let vx = obs[k].x - obs[k - 1].x + before[0] * (phi + 0.5);
+    let vy = obs[k].y - obs[k - 1].y + before[1] * (phi + 0.5);
+    if (prev) {
+      const dt = 1 + phi - prev.phi;
+      vx = prev.vx + prev.gx * dt;
+      vy = prev.vy + prev.gy * dt;
+    }
+    if (-(vx * jx + vy * jy) < Math.max(MIN_APPROACH * size, MIN_APPROACH_SPEED)) continue;
+    // What the impact explains: the fitted gap at k + 1 and minus it at k (the regimes keep the rest).
+    const at = (t: number): [number, number] => [vx0 * (t - phi) + (dgx * (t - phi) ** 2) / 2, vy0 * (t - phi) + (dgy * (t - phi) ** 2) / 2];
+    const [e0x, e0y] = at(1), [mx, my] = at(0);
+    const out = { vx: vx + vx0, vy: vy + vy0, gx: after[0], gy: after[1] };
+    found[k] = { k, size, jx, jy, phi, e0x, e0y, e1x: -mx, e1y: -my, before, ...out };
   }
   // A change spreads over neighbouring pairs: keep the largest of adjacent ones.
   const sizeAt = (k: number) => found[k]?.size ?? -1;
@@ -263,10 +380,6 @@ function densest(values: readonly number[], tolerance: number): { mean: number; 
   return { mean: best, count: bestCount };
 }
 
-function clamp01(v: number): number {
-  return v < 0 || !Number.isFinite(v) ? 0 : v > 1 ? 1 : v;
-}
-
 /** Pairs impacts of different tracks that happen together and close into collisions; the rest stay single. */
 function mergeCollisions(found: TrackImpact[], o: ImpactOptions): SoundImpact[] {
   const short = Math.min(o.width, o.height);
@@ -288,7 +401,7 @@ function mergeCollisions(found: TrackImpact[], o: ImpactOptions): SoundImpact[] 
     }
     used[i] = 1;
     if (partner === -1) {
-      out.push(soundImpact(a.at, a.x, a.y, toSeconds(a.jump), a.radius / short, 'impact', [a.track], o.fps));
+      out.push(soundImpact(a.at, a.cx, a.cy, toSeconds(a.jump), a.radius / short, 'impact', [a.track], o.fps));
       continue;
     }
     used[partner] = 1;
@@ -296,7 +409,7 @@ function mergeCollisions(found: TrackImpact[], o: ImpactOptions): SoundImpact[] 
     // The stronger change times the collision (the weaker side may be a slow, noisy push).
     const lead = a.jump >= b.jump ? a : b;
     out.push(
-      soundImpact(lead.at, (a.x + b.x) / 2, (a.y + b.y) / 2, toSeconds(Math.max(a.jump, b.jump)), Math.max(a.radius, b.radius) / short, 'collision', [a.track, b.track], o.fps),
+      soundImpact(lead.at, (a.cx + b.cx) / 2, (a.cy + b.cy) / 2, toSeconds(Math.max(a.jump, b.jump)), Math.max(a.radius, b.radius) / short, 'collision', [a.track, b.track], o.fps),
     );
   }
   return out.sort((p, q) => p.time - q.time);

@@ -5,7 +5,7 @@
  * change of size and change of colour.
  *
  * Objects that touch (a collision) merge into one blob. A track left without a blob whose prediction lies
- * in a blob already taken by a smaller-than-the-blob track shares that blob: its pixels are split among
+ * in a blob already taken by a track too small to fill it alone shares that blob: its pixels are split among
  * the tracks by a few k-means rounds on position and colour, seeded by the tracks' predictions and
  * colours. That keeps both trajectories through the contact, which is exactly when the impact happens.
  */
@@ -54,8 +54,12 @@ export function mapTrack(track: Track, map: PointMap): Track {
 const MAX_GAP = 2;
 /** Gate: object radius + this share of the frame's short side + twice the distance it moves per frame. */
 const GATE_SHARE = 0.12;
-/** A taken blob is shared when it is this much larger than its first track. */
+/**
+ * A taken blob is shared when it is this much larger than its first track, or when it holds that track's
+ * area plus this share of the sharer's: a small object against a large one adds less than the ratio.
+ */
 const SHARE_AREA_RATIO = 1.35;
+const SHARE_PART = 0.6;
 /** Colour distance that costs as much as a full gate. */
 const COLOR_SCALE = 120;
 const KMEANS_ROUNDS = 4;
@@ -138,7 +142,8 @@ export function trackBlobs(
         const owner = blobOwner[b];
         if (owner === -1 || trackBlob[t] !== -1) return;
         if (p.x < blob.x0 - pad || p.x > blob.x1 + pad || p.y < blob.y0 - pad || p.y > blob.y1 + pad) return;
-        if (blob.area < SHARE_AREA_RATIO * live[owner].area) return;
+        const owned = live[owner].area;
+        if (blob.area < Math.min(SHARE_AREA_RATIO * owned, owned + SHARE_PART * l.area)) return;
         trackBlob[t] = b;
         sharers.set(b, [...(sharers.get(b) ?? [owner]), t]);
       });
