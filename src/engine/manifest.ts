@@ -86,12 +86,30 @@ const probeManifestSchema = z.object({
   heads: z.array(z.object({ name: z.string().min(1), values: z.array(z.string()), multi: z.boolean() })),
 });
 
-// The world model's export is not written yet: accept its sessions and keep everything else, without
-// warnings, until its keys are settled (then this becomes a strict object like the others).
-const worldManifestSchema = z.looseObject({
+/**
+ * The world model (docs/FORMATS.md, "World model"): one denoiser graph that predicts the next frame from the
+ * last `context` frames, frames further back at the `memory` offsets, the actions and a promptable event.
+ */
+const worldManifestSchema = z.object({
   ...base,
   kind: z.literal('world'),
-  sessions: z.record(z.string(), onnxFile),
+  sessions: z.object({ denoiser: onnxFile }),
+  frame: z.object({ width: positiveInt, height: positiveInt, fps: z.number().positive() }),
+  /** Number of recent frames the denoiser reads (input `context`, oldest first). */
+  context: positiveInt,
+  /** Offsets in frames before the newest context frame of the frames in input `memory`, oldest (largest) first. */
+  memory: z.array(positiveInt),
+  /** Action names; the graph's `actions` input holds indices into this list. */
+  actions: z.array(z.string().min(1)).min(1),
+  /** Event kinds; index 0 means none (src/world/game-events.ts encodeGameEvent). */
+  events: z.array(z.string().min(1)).min(1).optional(),
+  sampling: z.object({
+    steps: positiveInt,
+    /** Noise level added to context (and memory) frames at sampling, in the model's [-1,1] units. */
+    contextSigma: z.number().min(0).max(1),
+  }),
+  /** Parameter count and architecture notes. */
+  network: freeRecord.optional(),
 });
 
 const SCHEMAS = { video: videoManifestSchema, probe: probeManifestSchema, world: worldManifestSchema } as const;

@@ -12,6 +12,7 @@ import { Tokenizer } from '../engine/tokenizer.ts';
 import { Rng } from '../util/random.ts';
 import { captionVariants } from './captions.ts';
 import { ACTIONS, recordEpisode } from './game.ts';
+import { encodeGameEvent, EVENT_KINDS } from './game-events.ts';
 import { renderClip } from './render.ts';
 import { DEFAULT_HELD_OUT, sampleScene, type HeldOutRule } from './sampler.ts';
 import type { ClipFormat, FrameState } from './spec.ts';
@@ -32,6 +33,8 @@ export interface DatasetOptions {
   shardSize?: number;
   /** Caption phrasings per language and clip. */
   captions?: number;
+  /** Game: chance per step of a random promptable event (default 0: none). */
+  eventRate?: number;
   heldOut?: readonly HeldOutRule[];
   onProgress?: (done: number, total: number) => void;
 }
@@ -65,7 +68,7 @@ export async function writeDataset(options: DatasetOptions): Promise<DatasetSumm
       const index = start + first + k;
       const clip = kind === 't2v'
         ? t2vClip(index, seed, format, heldOut, tokenizer, options.captions ?? 3)
-        : gameClip(index, seed, format);
+        : gameClip(index, seed, format, options.eventRate ?? 0);
       await frames.write(clip.frames);
       bytes += clip.frames.length;
       lines.push(JSON.stringify(clip.record));
@@ -94,7 +97,7 @@ export async function writeDataset(options: DatasetOptions): Promise<DatasetSumm
     vocabulary: tokenizer.vocabulary,
     maxTokens: tokenizer.maxTokens,
     attributes: ATTRIBUTES,
-    ...(kind === 'game' ? { actions: ACTIONS } : {}),
+    ...(kind === 'game' ? { actions: ACTIONS, eventKinds: EVENT_KINDS, eventRate: options.eventRate ?? 0 } : {}),
   };
   await writeFile(join(out, 'dataset.json'), JSON.stringify(header, null, 2) + '\n', 'utf8');
   return { out, clips: count, shards, bytes, seconds: (performance.now() - t0) / 1000 };
@@ -131,18 +134,29 @@ function t2vClip(
   };
 }
 
-function gameClip(index: number, seed: number, format: ClipFormat): ClipRecord {
-  const episode = recordEpisode({ seed: Rng.derive(seed, `clip:${index}`).nextUint32(), format });
+function gameClip(index: number, seed: number, format: ClipFormat, eventRate: number): ClipRecord {
+  const episode = recordEpisode({ seed: Rng.derive(seed, `clip:${index}`).nextUint32(), format, eventRate });
   return {
     frames: episode.video.data,
     record: {
       index,
       policy: episode.policy,
+      agent: agentSpec(episode.states[0]),
+      // Per frame: events change it mid-episode.
+      backgrounds: episode.states.map((s) => s.background),
       actions: episode.actions.map((a) => ACTIONS.indexOf(a)),
+      // [frame, kind, arg1, arg2]: encodeGameEvent of the event fired just before `frame` was stepped to.
+      gameEvents: episode.gameEvents.map((e) => [e.frame, ...encodeGameEvent(e.event)]),
       ...trajectories(episode.states, format),
       events: episode.events.map(roundEvent),
     },
   };
+}
+
+/** The agent's look (it is the last object, drawn over everything). */
+function agentSpec(state: FrameState) {
+  const { shape, color, size, texture } = state.objects[state.objects.length - 1];
+  return { shape, color, size, texture };
 }
 
 /** Per-frame object positions and radii in pixels of this clip, and the camera path in world units. */

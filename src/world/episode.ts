@@ -5,6 +5,7 @@
  */
 import { frameAt, makeFrames, type VideoFrames } from '../media/frames.ts';
 import type { Action } from './actions.ts';
+import { applyGameEvent, type GameEvent } from './game-events.ts';
 import type { Game } from './game.ts';
 import type { Policy } from './policies.ts';
 import type { FrameState, WorldEvent } from './spec.ts';
@@ -17,16 +18,27 @@ export interface Episode {
   events: WorldEvent[];
   states: FrameState[];
   policy: Policy['name'];
+  /** Promptable events fired during play; `frame` is the first frame that shows each (fired before that step). */
+  gameEvents: { frame: number; event: GameEvent }[];
 }
 
-/** Resets the game and plays `steps` steps of `policy`, rendering every frame. */
-export function playEpisode(game: Game, policy: Policy, steps: number): Episode {
+/** Decides, before step k, whether a promptable event fires (world-model training data). */
+export type EventSource = (game: Game, step: number) => GameEvent | null;
+
+/** Resets the game and plays `steps` steps of `policy` (and events from `eventSource`), rendering every frame. */
+export function playEpisode(game: Game, policy: Policy, steps: number, eventSource?: EventSource): Episode {
   const video = makeFrames(game.width, game.height, game.fps, steps + 1);
   const states = [game.reset()];
   game.render(frameAt(video, 0));
   const actions: Action[] = [];
   const events: WorldEvent[] = [];
+  const gameEvents: Episode['gameEvents'] = [];
   for (let k = 0; k < steps; k++) {
+    const event = eventSource?.(game, k) ?? null;
+    if (event) {
+      applyGameEvent(game, event);
+      gameEvents.push({ frame: k + 1, event });
+    }
     const action = policy.act(game);
     const result = game.step(action);
     actions.push(action);
@@ -34,5 +46,5 @@ export function playEpisode(game: Game, policy: Policy, steps: number): Episode 
     states.push(result.state);
     game.render(frameAt(video, k + 1));
   }
-  return { video, actions, events, states, policy: policy.name };
+  return { video, actions, events, states, policy: policy.name, gameEvents };
 }

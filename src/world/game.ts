@@ -27,13 +27,14 @@ import {
   SUBSTEP_HZ,
   type Body,
 } from './physics.ts';
-import { playEpisode, type Episode } from './episode.ts';
+import { playEpisode, type Episode, type EventSource } from './episode.ts';
+import { randomGameEvent, type WindDirection } from './game-events.ts';
 import { mixedPolicy, randomPolicy, scriptedPolicy, type Policy } from './policies.ts';
 import { renderFrame } from './render.ts';
 import { SQUARE_HALF } from './shapes.ts';
 import type { ClipFormat, FrameState, ObjectSpec, WorldEvent } from './spec.ts';
 import { viewSize, type Rect, type ViewSize } from './view.ts';
-import { COLORS, SIZE_RADIUS, type Background, type Color, type Shape } from './vocabulary.ts';
+import { BACKGROUNDS, COLORS, SIZE_RADIUS, type Background, type Color, type Shape } from './vocabulary.ts';
 
 export { ACTIONS, type Action } from './actions.ts';
 
@@ -114,6 +115,8 @@ export class Game {
   private frame = 0;
   private grounded = false;
   private rng: Rng;
+  /** Spawn slots in the order they were filled: when all are in use, the oldest is reused. */
+  private spawned: number[] = [];
 
   constructor(options: GameOptions) {
     this.options = options;
@@ -148,6 +151,7 @@ export class Game {
     this.background = this.options.background ?? 'grass';
     this.windAccel = 0;
     this.frame = 0;
+    this.spawned = [];
     this.things = buildWorld(this.rng, this.options, this.view, this.worldWidth, this.background);
     this.grounded = true;
     return this.state();
@@ -198,11 +202,14 @@ export class Game {
 
   /**
    * Drops an object into view from the top (motion 'fall' settles, 'bounce' keeps bouncing); it fills the
-   * next hidden slot. Returns its index in FrameState.objects.
+   * next hidden slot, or when every slot is in use takes the one spawned longest ago (a player may fire
+   * events without end). Returns its index in FrameState.objects.
    */
   spawn(spec: Partial<ObjectSpec> & { x?: number }): number {
-    const slot = this.things.findIndex((t) => t.role === 'spawn' && !t.visible);
-    if (slot < 0) throw new Error(`Game.spawn: all ${this.options.spawnSlots ?? 2} spawn slots are in use`);
+    let slot = this.things.findIndex((t) => t.role === 'spawn' && !t.visible);
+    if (slot < 0) slot = this.spawned.shift() ?? -1;
+    if (slot < 0) throw new Error('Game.spawn: this game has no spawn slots');
+    this.spawned.push(slot);
     const thing = this.things[slot];
     const size = spec.size ?? 'medium';
     const r = SIZE_RADIUS[size];
@@ -225,6 +232,11 @@ export class Game {
 
   setBackground(background: Background): void {
     this.background = background;
+  }
+
+  /** The current wind (world units/s², positive = rightwards). */
+  get windAcceleration(): number {
+    return this.windAccel;
   }
 
   /** A steady horizontal push on everything that moves (world units/s², positive = rightwards); 0 stops it. */
@@ -403,7 +415,10 @@ export interface EpisodeOptions {
   format: ClipFormat;
   /** Default: drawn from the seed, mixed 50%, random 25%, scripted 25%. */
   policy?: Policy['name'];
+  /** Default: drawn from the seed. */
   background?: Background;
+  /** Chance per step that a random promptable event fires (spawn, background, wind); default 0. */
+  eventRate?: number;
 }
 
 /** One episode from a seed alone: the world, the policy and its choices all derive from it. */
@@ -412,6 +427,19 @@ export function recordEpisode(options: EpisodeOptions): Episode {
   const rng = Rng.derive(seed, 'policy');
   const name = options.policy ?? rng.weighted(['mixed', 'random', 'scripted'] as const, [0.5, 0.25, 0.25]);
   const policy = name === 'mixed' ? mixedPolicy(rng) : name === 'random' ? randomPolicy(rng) : scriptedPolicy(rng);
-  const game = new Game({ seed, width: format.width, height: format.height, fps: format.fps, background: options.background });
-  return playEpisode(game, policy, format.frames - 1);
+  // Drawn from its own stream so the policy's choices stay those of the seed.
+  const background = options.background ?? Rng.derive(seed, 'background').pick(BACKGROUNDS);
+  const game = new Game({ seed, width: format.width, height: format.height, fps: format.fps, background });
+  return playEpisode(game, policy, format.frames - 1, options.eventRate ? randomEvents(seed, options.eventRate) : undefined);
+}
+
+/** Fires random events at `rate` per step from their own stream, so events do not change the policy's choices. */
+function randomEvents(seed: number, rate: number): EventSource {
+  const rng = Rng.derive(seed, 'events');
+  return (game) => {
+    if (!rng.bool(rate)) return null;
+    const wind = game.windAcceleration;
+    const direction: WindDirection = wind < 0 ? 'left' : wind > 0 ? 'right' : 'calm';
+    return randomGameEvent(rng, game.state().background, direction);
+  };
 }

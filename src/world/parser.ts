@@ -47,7 +47,7 @@ const CAMERA_BY_MOTION: Readonly<Partial<Record<Motion, CameraMove>>> = {
 };
 
 /** Colours that may describe a background: "green grass", "blue sky", "白色背景". */
-const BACKGROUND_COLORS: Readonly<Record<Background, readonly Color[]>> = {
+export const BACKGROUND_COLORS: Readonly<Record<Background, readonly Color[]>> = {
   white: ['white'], black: ['black'], gray: ['gray'],
   sky: ['blue', 'cyan'], night: ['black', 'blue'], grass: ['green'], desert: ['yellow', 'orange', 'brown'],
   sunset: ['orange', 'red', 'pink', 'purple'], ocean: ['blue', 'cyan'],

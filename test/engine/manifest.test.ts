@@ -100,6 +100,27 @@ describe('loadManifest', () => {
     expect(m.kind === 'probe' && m.heads[0].name).toBe('color');
     expect(() => requireKind(m, 'video', dir)).toThrow(/holds a probe model \('probe-test'\), not a video model/);
   });
+
+  it('loads the tiny world model strictly: every contract key checked', async () => {
+    const tinyWorld = join(TINY_MODEL, '..', 'tiny-world');
+    const logger = recordingLogger();
+    const m = requireKind(await loadManifest(tinyWorld, { logger }), 'world', tinyWorld);
+    expect(m.sessions.denoiser).toBe('denoiser.onnx');
+    expect(m.frame).toEqual({ width: 64, height: 64, fps: 12 });
+    expect([m.context, m.memory, m.actions]).toEqual([4, [4, 2], ['none', 'left', 'right', 'up', 'down']]);
+    expect(m.sampling).toEqual({ steps: 2, contextSigma: 0.05 });
+    expect(logger.warnings).toEqual([]);
+
+    const dir = join(root, 'world-missing');
+    await cp(tinyWorld, dir, { recursive: true });
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    delete manifest.context;
+    manifest.sampling.contextSigma = 2;
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const error = loadManifest(dir);
+    await expect(error).rejects.toThrow(/missing required key 'context'/);
+    await expect(error).rejects.toThrow(/'sampling.contextSigma'/);
+  });
 });
 
 describe('resolveModel', () => {
@@ -112,7 +133,7 @@ describe('resolveModel', () => {
   it('finds a name in the models folders, CINESIM_MODELS first', async () => {
     expect(await resolveModel('tiny-model', { modelsDirs: [fixtures], env: {} })).toBe(join(fixtures, 'tiny-model'));
     expect(await resolveModel('tiny-model', { modelsDirs: [], env: { CINESIM_MODELS: fixtures } })).toBe(join(fixtures, 'tiny-model'));
-    expect(await listModels({ modelsDirs: [fixtures], env: {} })).toEqual(['tiny-model', 'tiny-probe']);
+    expect(await listModels({ modelsDirs: [fixtures], env: {} })).toEqual(['tiny-model', 'tiny-probe', 'tiny-world', 'tiny-world-probe']);
   });
 
   it('lists the available models when a name is unknown', async () => {

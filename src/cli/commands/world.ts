@@ -38,6 +38,7 @@ export function registerWorld(program: Command): void {
     .option('--seed <n>', 'dataset seed [integer]', '1')
     .option('--shard-size <n>', 'clips per shard [integer]', '1000')
     .option('--captions <n>', 'caption phrasings per language and clip [integer]', '3')
+    .option('--event-rate <p>', 'game: chance per step of a random promptable event (spawn, background, wind) [number]', '0.02')
     .option('--quiet', 'no progress bar', false)
     .action(async (opts: DatasetFlags) => datasetCommand(opts));
 
@@ -117,6 +118,7 @@ interface DatasetFlags {
   seed: string;
   shardSize: string;
   captions: string;
+  eventRate: string;
   quiet: boolean;
 }
 
@@ -131,6 +133,7 @@ async function datasetCommand(flags: DatasetFlags): Promise<void> {
   const seed = parseNumber(flags.seed, '--seed', { min: 0, max: 2 ** 32 - 1, integer: true });
   const shardSize = parseNumber(flags.shardSize, '--shard-size', { min: 1, integer: true });
   const captions = parseNumber(flags.captions, '--captions', { min: 1, max: 16, integer: true });
+  const eventRate = parseNumber(flags.eventRate, '--event-rate', { min: 0, max: 1 });
 
   const { writeDataset } = await import('../../world/dataset.ts');
   const progress = new Progress(`dataset ${flags.kind}`, count, process.stderr, flags.quiet);
@@ -143,6 +146,7 @@ async function datasetCommand(flags: DatasetFlags): Promise<void> {
     start,
     shardSize,
     captions,
+    eventRate,
     onProgress: (done, total) => progress.update(done, '', total),
   });
   if (!flags.quiet) {
