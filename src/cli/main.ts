@@ -9,6 +9,7 @@ import { isCinesimError } from '../errors.ts';
 import { registerEval } from './commands/eval.ts';
 import { registerGenerate } from './commands/generate.ts';
 import { registerKeys } from './commands/keys.ts';
+import { registerPlay } from './commands/play.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerWorld } from './commands/world.ts';
 
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) });
   registerGenerate(program);
   registerWorld(program);
+  registerPlay(program);
   registerEval(program);
   registerServe(program);
   registerKeys(program);

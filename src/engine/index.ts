@@ -113,3 +113,18 @@ export {
   type LongVideoResult,
   type PromptChange,
 } from './long-video.ts';
+export {
+  WorldStepper,
+  NO_EVENT,
+  toPlanar,
+  quantise,
+  type Denoise,
+  type EventCode,
+  type StepEvent,
+  type StepperOptions,
+  type WorldFeeds,
+  type WorldSpec,
+  type WorldStart,
+} from './world/stepper.ts';
+export { WorldModel, imageStart, worldSpec, type WorldModelOptions } from './world/session.ts';
+export { gameStart, parsePlayPrompt, type GameStart, type GameStartRequest, type PlayScene } from './world/start.ts';

@@ -7,6 +7,7 @@
  * `cinesim eval suite` checks the committed suite against its generator; `--write` regenerates it.
  * `cinesim eval modes` measures the generation modes (first/last frame, extend, long video, drift, aspect
  * ratio, camera control, reference subject, sound sync) and with --write stores them beside the rest.
+ * `cinesim eval world` measures a world model against the simulator (src/eval/world.ts).
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
@@ -37,6 +38,20 @@ interface SuiteFlags {
   write: boolean;
 }
 
+interface WorldEvalFlags {
+  model: string;
+  probe: string;
+  episodes?: string;
+  frames?: string;
+  steps?: string;
+  threads?: string;
+  seed?: string;
+  quick: boolean;
+  out: string;
+  write: boolean;
+  quiet: boolean;
+}
+
 interface ModesFlags {
   model: string;
   probe: string;
@@ -61,7 +76,7 @@ interface ModesFlags {
 export function registerEval(program: Command): void {
   const evalCommand = program
     .command('eval')
-    .description('Measure a video model on the fixed prompt suite: adherence, usable yield, VAE PSNR/SSIM, flicker, Fréchet')
+    .description('Measure a video model on the fixed prompt suite: adherence, usable yield, VAE PSNR/SSIM, flicker, Fréchet (`eval world`: a world model)')
     .option('--model <name|dir>', 'video model name under models/ or a model folder', 'shapes-64')
     .option('--probe <name|dir>', 'probe model that reads the clips', 'probe-shapes')
     .option('--suite <name|file>', 'suite name under src/eval/suites/ or a suite .json file', 'shapes-v1')
@@ -117,6 +132,52 @@ export function registerEval(program: Command): void {
         '\nExamples:\n  cinesim eval modes --write\n  cinesim eval modes --limit 8 --parts i2v,flf,reference --out out/modes-quick.json\n',
     )
     .action(async (flags: ModesFlags, command: Command) => modesCommand(withParentFlags(flags, command)));
+
+  evalCommand
+    .command('world')
+    .description('Measure a world model against the simulator: one-step and rollout PSNR/SSIM, controllability, action accuracy, memory, collapse, speed')
+    .option('--model <name|dir>', 'world model name under models/ or a model folder', 'world-64')
+    .option('--probe <name|dir>', 'world probe (action, background and agent colour heads)', 'probe-world')
+    .option('--episodes <n>', 'episodes played side by side [integer] (default: 8; --quick: 2)')
+    .option('--frames <n>', 'frames of play per episode; collapse compares the last and first tenth, up to 100 frames [integer] (default: 1000; --quick: 40)')
+    .option('--steps <n>', 'sampling steps per frame [integer] (default: the model\'s)')
+    .option('--threads <n>', 'CPU threads for inference [integer] (default: all cores)')
+    .option('--seed <n>', 'first episode seed [integer] (default: 900000, apart from the training seeds)')
+    .option('--quick', 'a small run (tests, smoke checks)', false)
+    .option('--out <file>', 'where to write the JSON report', 'out/eval-world.json')
+    .option('--write', 'store the figures in the manifest\'s `metrics` and the model\'s section of docs/RESULTS.md', false)
+    .option('--quiet', 'no progress bar or table; only the written files', false)
+    .addHelpText('after', '\nExamples:\n  cinesim eval world --threads 2 --write      # world-64, about 10 minutes on 2 cores\n  cinesim eval world --quick --model test/fixtures/tiny-world --probe test/fixtures/tiny-world-probe\n')
+    .action(async (flags: WorldEvalFlags, command: Command) => worldEvalCommand(withParentFlags(flags, command)));
+}
+
+async function worldEvalCommand(flags: WorldEvalFlags): Promise<void> {
+  // Flags are checked before anything loads, so bad input fails at once with exit code 2.
+  const count = (v: string | undefined, flag: string, min: number) => optionalNumber(v, flag, { min, max: 100_000, integer: true });
+  const options = {
+    model: flags.model,
+    probe: flags.probe,
+    episodes: count(flags.episodes, '--episodes', 1),
+    frames: count(flags.frames, '--frames', 16),
+    steps: optionalNumber(flags.steps, '--steps', { min: 1, max: 64, integer: true }),
+    threads: optionalNumber(flags.threads, '--threads', { min: 1, max: 256, integer: true }),
+    seed: optionalNumber(flags.seed, '--seed', { min: 0, max: 2 ** 31, integer: true }),
+    quick: flags.quick,
+  };
+  const [{ runWorldEval }, { formatWorldReport, writeWorldResults }, { consoleLogger }] = await Promise.all([
+    import('../../eval/world.ts'),
+    import('../../eval/world-report.ts'),
+    import('../../engine/log.ts'),
+  ]);
+  const progress = new Progress('world', 0, process.stderr, flags.quiet);
+  const report = await runWorldEval({ ...options, logger: consoleLogger, onProgress: (p) => progress.update(p.done, p.part, p.total) });
+  if (!flags.quiet) process.stdout.write(`\n${formatWorldReport(report)}\n`);
+  const out = resolve(flags.out);
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
+  const written = [out];
+  if (flags.write) written.push(...Object.values(await writeWorldResults(report)));
+  for (const f of written) process.stderr.write(`wrote ${f}\n`);
 }
 
 /**
