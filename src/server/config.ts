@@ -29,6 +29,8 @@ export const ServerConfigSchema = z.strictObject({
   models: z.array(z.string().min(1)).optional(),
   /** Model used when a request names none; default `shapes-64` when served, else the first model. */
   defaultModel: z.string().optional(),
+  /** World model (a name under models/ and $CINESIM_MODELS, or a folder) whose files the studio's Play page runs in the browser. */
+  world: z.string().min(1).default('world-64'),
   /** Price of one second of output. */
   creditsPerSecond: z.number().nonnegative().default(1),
   /** Base of links the server hands out (share links); default: from the request's Host. */

@@ -10,6 +10,7 @@ import promptRoutes from './prompts.ts';
 import sharedRoutes from './shared.ts';
 import usageRoutes from './usage.ts';
 import videoRoutes from './videos.ts';
+import worldRoutes from './world.ts';
 
 export default async function routes(app: FastifyInstance): Promise<void> {
   await app.register(docsRoutes);
@@ -21,6 +22,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
       await v1.register(modelRoutes);
       await v1.register(usageRoutes);
       await v1.register(promptRoutes);
+      await v1.register(worldRoutes);
     },
     { prefix: '/v1' },
   );

@@ -13,7 +13,7 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,8 +27,19 @@ const WORK = join(REPO_ROOT, 'node_modules', '.cache', 'cinesim-studio');
 const LOCK = join(WORK, 'build.lock');
 const LOCK_WAIT_MS = 180_000;
 
-/** Inputs of the build besides web/: source files the studio imports, and the installed versions. */
-const SHARED_INPUTS = ['src/client/sse.ts', 'package-lock.json'];
+/**
+ * Inputs of the build besides web/: source files and folders the studio imports (the SSE reader; the
+ * Play page's game, events and world stepper with what they import), and the installed versions.
+ */
+const SHARED_INPUTS = [
+  'src/client/sse.ts',
+  'src/world',
+  'src/engine/world',
+  'src/util',
+  'src/errors.ts',
+  'src/media/frames.ts',
+  'package-lock.json',
+];
 
 export type StudioState = 'fresh' | 'stale' | 'missing';
 
@@ -36,7 +47,7 @@ export async function studioSourceHash(): Promise<string> {
   const files = [
     ...(await listFiles(join(STUDIO_SOURCE, 'src'))),
     ...['index.html', 'vite.config.ts', 'tsconfig.json'].map((f) => join(STUDIO_SOURCE, f)),
-    ...SHARED_INPUTS.map((f) => join(REPO_ROOT, f)),
+    ...(await Promise.all(SHARED_INPUTS.map(async (f) => ((await isDirectory(join(REPO_ROOT, f))) ? listFiles(join(REPO_ROOT, f)) : [join(REPO_ROOT, f)])))).flat(),
   ].sort();
   const hash = createHash('sha256');
   for (const file of files) {
@@ -163,6 +174,10 @@ async function removeLeftovers(): Promise<void> {
     const pid = Number(entry.name.split('-')[0]);
     if (entry.isDirectory() && Number.isInteger(pid) && !alive(pid)) await rm(join(WORK, entry.name), { recursive: true, force: true });
   }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  return stat(path).then((s) => s.isDirectory(), () => false);
 }
 
 async function listFiles(dir: string): Promise<string[]> {

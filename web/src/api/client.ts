@@ -5,7 +5,7 @@
  * EventSource cannot send the header either). The same endpoints any client uses; nothing studio-only.
  */
 import { readEvents } from '../../../src/client/sse.ts';
-import type { Model, Preview, PromptCheck, Usage, Variant, Video, VideoList, Vocabulary } from './types.ts';
+import type { Model, Preview, PromptCheck, Usage, Variant, Video, VideoList, Vocabulary, World } from './types.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -91,6 +91,17 @@ export class StudioApi {
 
   vocabulary(model: string | undefined): Promise<Vocabulary> {
     return this.json('GET', `/v1/prompts/vocabulary${model ? `?model=${encodeURIComponent(model)}` : ''}`);
+  }
+
+  /** The world model the Play page runs in the browser: its manifest and where its files are. */
+  world(): Promise<World> {
+    return this.json('GET', '/v1/world');
+  }
+
+  /** One of the world model's files (a path from `world().files`), as bytes. */
+  async worldFile(path: string, signal?: AbortSignal): Promise<ArrayBuffer> {
+    const response = await this.request('GET', path, undefined, { accept: 'application/octet-stream' }, signal);
+    return response.arrayBuffer();
   }
 
   async content(id: string, variant: Variant, signal?: AbortSignal): Promise<Blob> {

@@ -7,6 +7,7 @@ export type { PromptCheck, Vocabulary } from '../../../src/server/schemas/prompt
 export type { Usage } from '../../../src/server/schemas/usage.ts';
 export type { Variant, Video, VideoList } from '../../../src/server/schemas/videos.ts';
 export type { Preview } from '../../../src/server/jobs/previews.ts';
+export type { World } from '../../../src/server/schemas/world.ts';
 
 import type { Video } from '../../../src/server/schemas/videos.ts';
 

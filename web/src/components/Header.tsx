@@ -1,4 +1,4 @@
-/** The top bar: the studio's name, the three pages, the credit balance and the language switch. */
+/** The top bar: the studio's name, the pages, the credit balance and the language switch. */
 import { useI18n } from '../i18n/i18n.tsx';
 import { LANGS, type Lang } from '../i18n/messages.ts';
 import { routeHref, type Route } from '../lib/route.ts';
@@ -6,9 +6,10 @@ import { usePrefs } from '../state/prefs.tsx';
 import { useServer } from '../state/server.tsx';
 import { Icon, type IconName } from './Icon.tsx';
 
-const PAGES: readonly { page: 'create' | 'gallery' | 'settings'; icon: IconName }[] = [
+const PAGES: readonly { page: 'create' | 'gallery' | 'play' | 'settings'; icon: IconName }[] = [
   { page: 'create', icon: 'sparkle' },
   { page: 'gallery', icon: 'grid' },
+  { page: 'play', icon: 'gamepad' },
   { page: 'settings', icon: 'settings' },
 ];
 

@@ -22,6 +22,12 @@ const PATHS = {
   grid: 'M4 4h7v7H4zM13 4h7v7h-7zM4 13h7v7H4zM13 13h7v7h-7z',
   stop: 'M6 6h12v12H6z',
   alert: 'M12 4l9 16H3zM12 10v4M12 17h.01',
+  gamepad: 'M7 8h10a4 4 0 014 4v1a3 3 0 01-5.2 2H8.2A3 3 0 013 13v-1a4 4 0 014-4zM8 11v3M6.5 12.5h3M15 12h.01M17 13.5h.01',
+  left: 'M15 6l-6 6 6 6',
+  right: 'M9 6l6 6-6 6',
+  up: 'M6 15l6-6 6 6',
+  down: 'M6 9l6 6 6-6',
+  reset: 'M4 12a8 8 0 108-8H8m0 0l3-3M8 4l3 3',
 } as const;
 
 export type IconName = keyof typeof PATHS;

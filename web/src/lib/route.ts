@@ -8,6 +8,7 @@ export type Route =
   | { readonly page: 'create' }
   | { readonly page: 'gallery'; readonly videoId?: string }
   | { readonly page: 'compare'; readonly a: string; readonly b: string }
+  | { readonly page: 'play' }
   | { readonly page: 'settings' };
 
 export function parseRoute(hash: string): Route {
@@ -17,6 +18,8 @@ export function parseRoute(hash: string): Route {
       return { page: 'gallery', videoId: parts[1] };
     case 'compare':
       return parts[1] && parts[2] ? { page: 'compare', a: parts[1], b: parts[2] } : { page: 'gallery' };
+    case 'play':
+      return { page: 'play' };
     case 'settings':
       return { page: 'settings' };
     default:
@@ -32,6 +35,8 @@ export function routeHref(route: Route): string {
       return route.videoId ? `#/gallery/${encodeURIComponent(route.videoId)}` : '#/gallery';
     case 'compare':
       return `#/compare/${encodeURIComponent(route.a)}/${encodeURIComponent(route.b)}`;
+    case 'play':
+      return '#/play';
     case 'settings':
       return '#/settings';
   }
