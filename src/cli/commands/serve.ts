@@ -16,6 +16,7 @@ interface ServeFlags {
   allowPrivateUrls: boolean;
   model?: string[];
   defaultModel?: string;
+  world: string;
   creditsPerSecond: string;
   publicUrl?: string;
   retentionHours?: string;
@@ -38,6 +39,7 @@ export function registerServe(program: Command): void {
     .option('--allow-private-urls', 'let input and callback URLs reach loopback and private addresses', false)
     .option('--model <name|dir...>', 'models to serve (default: every video model under models/ and $CINESIM_MODELS)')
     .option('--default-model <name>', 'model used when a request names none (default: shapes-64 when served)')
+    .option('--world <name|dir>', 'world model the studio\'s Play page runs in the browser', 'world-64')
     .option('--credits-per-second <n>', 'price of one second of output [number]', '1')
     .option('--public-url <url>', 'base URL in share links (default: from the request)')
     .option('--retention-hours <h>', 'delete completed videos after this many hours [number] (default: keep)')
@@ -67,6 +69,7 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
       allowPrivateUrls: flags.allowPrivateUrls,
       models: flags.model,
       defaultModel: flags.defaultModel,
+      world: flags.world,
       creditsPerSecond: parseNumber(flags.creditsPerSecond, '--credits-per-second', { min: 0 }),
       publicUrl: flags.publicUrl,
       retentionSeconds: flags.retentionHours === undefined ? null : Math.round(parseNumber(flags.retentionHours, '--retention-hours', { min: 0.001 }) * 3600),
