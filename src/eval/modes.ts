@@ -57,8 +57,8 @@ import {
   MODES_DEFAULTS,
 } from './modes-report.ts';
 import type { EvalSettings } from './report.ts';
-import { DEFAULT_EVAL_MODEL, DEFAULT_PROBE, evalSettings, warnOnHeldOutMismatch } from './run.ts';
-import { DEFAULT_SUITE, loadSuite, type LoadedEntry } from './suite.ts';
+import { DEFAULT_EVAL_MODEL, DEFAULT_PROBE, evalSettings, openEvalModels } from './run.ts';
+import { DEFAULT_SUITE, type LoadedEntry } from './suite.ts';
 
 /** The first and last stretch of a drift video whose adherence is compared, at most. */
 const DRIFT_EDGE_SECONDS = 60;
@@ -113,14 +113,9 @@ export async function runModesEval(options: ModesOptions = {}): Promise<ModesRep
   const drift = options.drift ?? MODES_DEFAULTS.drift;
   const syncClips = options.syncClips ?? MODES_DEFAULTS.syncClips;
   const parts = new Set(options.parts ?? MODE_PARTS);
-  const suite = await loadSuite(names.suite);
+  const { suite, pipe, probe, close } = await openEvalModels(names, options);
   const entries = suite.entries.slice(0, limit);
-  const loadOptions = { threads: options.threads, device: options.device, logger: options.logger, models: options.models };
-  const pipe = await VideoPipeline.load(names.model, loadOptions);
-  let probe: Probe | undefined;
   try {
-    probe = await Probe.load(names.probe, loadOptions);
-    warnOnHeldOutMismatch(pipe, suite.heldOutRules, options.logger);
     const ctx: ModesContext = {
       pipe,
       probe,
@@ -160,7 +155,7 @@ export async function runModesEval(options: ModesOptions = {}): Promise<ModesRep
       notes: NOTES,
     };
   } finally {
-    await Promise.all([pipe.dispose(), probe?.dispose()]);
+    await close();
   }
 }
 

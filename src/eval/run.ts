@@ -38,7 +38,7 @@ import {
   type EvalReport,
   type EvalSettings,
 } from './report.ts';
-import { DEFAULT_SUITE, loadSuite, type LoadedEntry } from './suite.ts';
+import { DEFAULT_SUITE, loadSuite, type LoadedEntry, type Suite } from './suite.ts';
 
 export const DEFAULT_EVAL_MODEL = 'shapes-64';
 export const DEFAULT_PROBE = 'probe-shapes';
@@ -105,14 +105,9 @@ interface EvalContext {
 export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
   const t0 = performance.now();
   const names = { model: options.model ?? DEFAULT_EVAL_MODEL, probe: options.probe ?? DEFAULT_PROBE, suite: options.suite ?? DEFAULT_SUITE };
-  const suite = await loadSuite(names.suite);
+  const { suite, pipe, probe, close } = await openEvalModels(names, options);
   const entries = options.limit === undefined ? suite.entries : suite.entries.slice(0, options.limit);
-  const loadOptions = { threads: options.threads, device: options.device, logger: options.logger, models: options.models };
-  const pipe = await VideoPipeline.load(names.model, loadOptions);
-  let probe: Probe | undefined;
   try {
-    probe = await Probe.load(names.probe, loadOptions);
-    warnOnHeldOutMismatch(pipe, suite.heldOutRules, options.logger);
     const ctx: EvalContext = {
       pipe,
       probe,
@@ -136,8 +131,35 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
       command: reproduceCommand(names, ctx.settings, options),
     });
   } finally {
-    await Promise.all([pipe.dispose(), probe?.dispose()]);
+    await close();
   }
+}
+
+/** What an evaluation run reads: the suite, the video model and the probe; `close` frees the sessions. */
+export interface EvalModels {
+  readonly suite: Suite;
+  readonly pipe: VideoPipeline;
+  readonly probe: Probe;
+  close(): Promise<void>;
+}
+
+/** Loads the suite and both models (warning when the suite's held-out rules are not the model's). */
+export async function openEvalModels(
+  names: { readonly model: string; readonly probe: string; readonly suite: string },
+  options: Pick<EvalOptions, 'threads' | 'device' | 'logger' | 'models'>,
+): Promise<EvalModels> {
+  const suite = await loadSuite(names.suite);
+  const loadOptions = { threads: options.threads, device: options.device, logger: options.logger, models: options.models };
+  const pipe = await VideoPipeline.load(names.model, loadOptions);
+  let probe: Probe;
+  try {
+    probe = await Probe.load(names.probe, loadOptions);
+  } catch (error) {
+    await pipe.dispose();
+    throw error;
+  }
+  warnOnHeldOutMismatch(pipe, suite.heldOutRules, options.logger);
+  return { suite, pipe, probe, close: async () => void (await Promise.all([pipe.dispose(), probe.dispose()])) };
 }
 
 /** Stages 1–6 for a few entries; `start` is the first one's index in the suite. */

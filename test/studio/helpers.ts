@@ -101,3 +101,21 @@ export async function screenshot(page: Page, name: string, options: { fullPage?:
   await page.screenshot({ path, fullPage: options.fullPage ?? false, animations: 'disabled' });
   return path;
 }
+
+/** A page script that drops a 64x64 PNG (a yellow square on dark blue, drawn on a canvas) onto the image drop zone. */
+export function dropImage(fileName: string): string {
+  return `(async () => {
+  const canvas = document.createElement('canvas');
+  canvas.width = 64;
+  canvas.height = 64;
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#102040';
+  ctx.fillRect(0, 0, 64, 64);
+  ctx.fillStyle = '#f5d515';
+  ctx.fillRect(24, 24, 16, 16);
+  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([blob], ${JSON.stringify(fileName)}, { type: 'image/png' }));
+  document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+})()`;
+}

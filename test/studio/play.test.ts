@@ -17,7 +17,7 @@ import { WorldModel } from '../../src/engine/world/session.ts';
 import { gameStart } from '../../src/engine/world/start.ts';
 import { ensureStudioBuilt } from '../../src/server/studio/build.ts';
 import { startApp, tempDir } from '../server/helpers.ts';
-import { HAS_CHROMIUM, launchBrowser, screenshot, startStudioServer, waitUntil, watchErrors, type Browser, type StudioServer } from './helpers.ts';
+import { dropImage, HAS_CHROMIUM, launchBrowser, screenshot, startStudioServer, waitUntil, watchErrors, type Browser, type StudioServer } from './helpers.ts';
 
 /** Tall enough to show the whole Play card. */
 const VIEWPORT = { width: 1366, height: 1000 };
@@ -45,21 +45,6 @@ const CANVAS_RGB = `(() => {
 const pixel = (x: number, y: number) => `Array.from(document.querySelector('#play-canvas').getContext('2d').getImageData(${x}, ${y}, 1, 1).data.slice(0, 3))`;
 /** Frames since the start, as the page last drew. */
 const FRAME = `Number(document.querySelector('#play-canvas').dataset.frame)`;
-/** Drops a 64x64 PNG (a yellow square on dark blue) onto the image drop zone. */
-const DROP_IMAGE = `(async () => {
-  const canvas = document.createElement('canvas');
-  canvas.width = 64;
-  canvas.height = 64;
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#102040';
-  ctx.fillRect(0, 0, 64, 64);
-  ctx.fillStyle = '#f5d515';
-  ctx.fillRect(24, 24, 16, 16);
-  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-  const transfer = new DataTransfer();
-  transfer.items.add(new File([blob], 'start.png', { type: 'image/png' }));
-  document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
-})()`;
 
 describe('the world model over HTTP', () => {
   it('serves the configured world: manifest, its ONNX file and nothing else', async () => {
@@ -288,7 +273,7 @@ describe.skipIf(!HAS_CHROMIUM)('the Play page in a browser', { timeout: 60_000 }
     await waitUntil(page, `(${CANVAS_HASH}) === '${night}'`);
 
     await page.locator('label.mode-option', { hasText: 'A picture' }).click();
-    await page.evaluate(DROP_IMAGE);
+    await page.evaluate(dropImage('start.png'));
     await page.locator('.drop-zone.filled').waitFor();
     await button('Start').click();
     await waitUntil(page, `${FRAME} === 0 && (${pixel(32, 32)})[0] > 200`);

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { Video } from '../../src/server/schemas/videos.ts';
 import { ensureStudioBuilt } from '../../src/server/studio/build.ts';
 import { tempDir } from '../server/helpers.ts';
-import { HAS_CHROMIUM, launchBrowser, screenshot, startStudioServer, waitUntil, watchErrors, type Browser, type StudioServer } from './helpers.ts';
+import { dropImage, HAS_CHROMIUM, launchBrowser, screenshot, startStudioServer, waitUntil, watchErrors, type Browser, type StudioServer } from './helpers.ts';
 
 const PROMPT = 'a small red ball bounces on green grass';
 const REMIX_PROMPT = 'a small blue ball bounces on green grass';
@@ -23,21 +23,6 @@ const DEBUG = { stepDelayMs: 150 };
 const VIDEO_PLAYS = `(() => {
   const v = document.querySelector('dialog.player-dialog video');
   return v !== null && v.readyState >= 2 && v.duration > 0 && v.videoWidth > 0;
-})()`;
-/** Drops a 64x64 PNG (a yellow square on dark blue), drawn on a canvas, onto the image drop zone. */
-const DROP_IMAGE = `(async () => {
-  const canvas = document.createElement('canvas');
-  canvas.width = 64;
-  canvas.height = 64;
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#102040';
-  ctx.fillRect(0, 0, 64, 64);
-  ctx.fillStyle = '#f5d515';
-  ctx.fillRect(24, 24, 16, 16);
-  const blob = await new Promise((resolve) => canvas.toBlob(resolve, 'image/png'));
-  const transfer = new DataTransfer();
-  transfer.items.add(new File([blob], 'first.png', { type: 'image/png' }));
-  document.querySelector('.drop-zone').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
 })()`;
 
 if (!HAS_CHROMIUM) console.warn('studio browser tests skipped: /usr/bin/chromium is missing (./setup.sh --dev installs it)');
@@ -174,7 +159,7 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     await modeOption('Image').click();
     const zone = page.locator('.drop-zone');
     await zone.waitFor();
-    await page.evaluate(DROP_IMAGE);
+    await page.evaluate(dropImage('first.png'));
     await zone.locator('img').waitFor();
     await typePrompt(IMAGE_PROMPT);
     await screenshot(page, '08-image-mode');
