@@ -4,7 +4,7 @@
  * section of docs/RESULTS.md — both built from one list of tables.
  */
 import { SCORED_ATTRIBUTES, statedShare, type GroupScore } from './adherence.ts';
-import { describeRun, fixed, metMark, percent, points, targetValue, type EvalReport, type EvalSettings, type TargetCheck } from './report.ts';
+import { atLeast, describeRun, fixed, metMark, percent, points, targetValue, type EvalReport, type EvalSettings, type TargetCheck } from './report.ts';
 
 export const MODES_FORMAT_VERSION = 1;
 
@@ -179,13 +179,6 @@ export const MODES_TARGETS = {
 } as const;
 
 export function buildModesTargets(f: ModesFigures): TargetCheck[] {
-  const atLeast = (name: string, value: number | null, min: number): TargetCheck => ({
-    name,
-    target: `≥ ${percent(min, 0)}`,
-    unit: 'rate',
-    value,
-    met: value === null ? null : value >= min,
-  });
   const within = (name: string, value: number | null, bound: number): TargetCheck => ({
     name,
     target: `within ±${(bound * 100).toFixed(0)} points`,

@@ -86,14 +86,12 @@ export const TARGETS = {
   heldOutGap: 0.05,
 } as const;
 
+/** A rate that must reach `min`. */
+export function atLeast(name: string, value: number | null, min: number): TargetCheck {
+  return { name, target: `≥ ${percent(min, 0)}`, unit: 'rate', value, met: value === null ? null : value >= min };
+}
+
 export function checkTargets(generated: AdherenceSummary): TargetCheck[] {
-  const atLeast = (name: string, value: number | null, min: number): TargetCheck => ({
-    name,
-    target: `≥ ${percent(min, 0)}`,
-    unit: 'rate',
-    value,
-    met: value === null ? null : value >= min,
-  });
   const gap = generated.gap.usableYield;
   return [
     ...Object.entries(TARGETS.attributes).map(([a, min]) => atLeast(a, generated.all.attributes[a as ScoredAttribute].rate, min)),
