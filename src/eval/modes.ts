@@ -24,10 +24,6 @@ import {
   VideoPipeline,
   Probe,
   type Conditioning,
-  type Device,
-  type Logger,
-  type ResolveModelOptions,
-  type SamplerName,
 } from '../engine/index.ts';
 import { concatVideos, sliceVideo, type VideoFrames } from '../media/frames.ts';
 import { describePrompt, describeScene } from '../world/captions.ts';
@@ -57,8 +53,8 @@ import {
   MODES_DEFAULTS,
 } from './modes-report.ts';
 import type { EvalSettings } from './report.ts';
-import { DEFAULT_EVAL_MODEL, DEFAULT_PROBE, evalSettings, openEvalModels } from './run.ts';
-import { DEFAULT_SUITE, type LoadedEntry } from './suite.ts';
+import { evalSettings, modelFlags, openEvalModels, samplingFlags, type EvalNames, type EvalRunOptions } from './run.ts';
+import type { LoadedEntry } from './suite.ts';
 
 /** The first and last stretch of a drift video whose adherence is compared, at most. */
 const DRIFT_EDGE_SECONDS = 60;
@@ -69,16 +65,9 @@ export interface ModesProgress {
   readonly total: number;
 }
 
-export interface ModesOptions {
-  readonly model?: string;
-  readonly probe?: string;
-  readonly suite?: string;
+export interface ModesOptions extends EvalRunOptions {
   /** Suite entries measured (the first N); default 40. */
   readonly limit?: number;
-  readonly steps?: number;
-  readonly guidance?: number;
-  readonly shift?: number;
-  readonly sampler?: SamplerName;
   /** Which measures to run; default all. The default-size text-to-video baseline always runs. */
   readonly parts?: readonly ModePart[];
   /** Long video: the first `prompts` entries, `seconds` long each. */
@@ -87,12 +76,7 @@ export interface ModesOptions {
   readonly drift?: { readonly prompts: number; readonly seconds: number };
   /** Rendered clips src/audio's sound-sync evaluation runs on. */
   readonly syncClips?: number;
-  readonly threads?: number;
-  readonly device?: Device;
-  readonly logger?: Logger;
-  readonly models?: ResolveModelOptions;
   readonly onProgress?: (progress: ModesProgress) => void;
-  readonly signal?: AbortSignal;
 }
 
 /** What every measure needs. */
@@ -107,13 +91,12 @@ interface ModesContext {
 
 export async function runModesEval(options: ModesOptions = {}): Promise<ModesReport> {
   const t0 = performance.now();
-  const names = { model: options.model ?? DEFAULT_EVAL_MODEL, probe: options.probe ?? DEFAULT_PROBE, suite: options.suite ?? DEFAULT_SUITE };
   const limit = options.limit ?? MODES_DEFAULTS.limit;
   const long = options.long ?? MODES_DEFAULTS.long;
   const drift = options.drift ?? MODES_DEFAULTS.drift;
   const syncClips = options.syncClips ?? MODES_DEFAULTS.syncClips;
   const parts = new Set(options.parts ?? MODE_PARTS);
-  const { suite, pipe, probe, close } = await openEvalModels(names, options);
+  const { names, suite, pipe, probe, close } = await openEvalModels(options);
   const entries = suite.entries.slice(0, limit);
   try {
     const ctx: ModesContext = {
@@ -497,14 +480,14 @@ function orNull(value: number): number | null {
 
 /** The `cinesim eval modes` command line that reproduces a run. */
 function reproduceCommand(
-  names: { model: string; probe: string; suite: string },
+  names: EvalNames,
   s: EvalSettings,
   o: { limit: number; long: ModesOptions['long'] & {}; drift: ModesOptions['drift'] & {}; syncClips: number; parts?: readonly ModePart[] },
 ): string {
   return [
     'node bin/cinesim.mjs eval modes',
-    `--model ${names.model} --probe ${names.probe} --suite ${names.suite} --limit ${o.limit}`,
-    `--steps ${s.steps} --guidance ${s.guidance} --shift ${s.shift} --sampler ${s.sampler}`,
+    `${modelFlags(names)} --limit ${o.limit}`,
+    samplingFlags(s),
     `--long-prompts ${o.long.prompts} --long-seconds ${o.long.seconds} --drift-prompts ${o.drift.prompts} --drift-seconds ${o.drift.seconds}`,
     `--sync-clips ${o.syncClips}`,
     ...(o.parts ? [`--parts ${o.parts.join(',')}`] : []),

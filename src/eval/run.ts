@@ -52,27 +52,31 @@ export interface EvalProgress {
   readonly id: string;
 }
 
-export interface EvalOptions {
+/** What every suite evaluation (`cinesim eval`, `cinesim eval modes`) is told: models, suite, sampling, runtime. */
+export interface EvalRunOptions {
   /** Video model name or folder; default shapes-64. */
   readonly model?: string;
   /** Probe name or folder; default probe-shapes. */
   readonly probe?: string;
   /** Suite name or .json path; default shapes-v1. */
   readonly suite?: string;
-  /** Only the first N entries (the suite's order keeps its proportions). */
-  readonly limit?: number;
   /** Sampling settings; default the model's. */
   readonly steps?: number;
   readonly guidance?: number;
   readonly shift?: number;
   readonly sampler?: SamplerName;
-  readonly vaeClips?: number;
   readonly threads?: number;
   readonly device?: Device;
   readonly logger?: Logger;
   readonly models?: ResolveModelOptions;
-  readonly onProgress?: (progress: EvalProgress) => void;
   readonly signal?: AbortSignal;
+}
+
+export interface EvalOptions extends EvalRunOptions {
+  /** Only the first N entries (the suite's order keeps its proportions). */
+  readonly limit?: number;
+  readonly vaeClips?: number;
+  readonly onProgress?: (progress: EvalProgress) => void;
 }
 
 /** Entries generated, rendered and probed together (the probe runs them as one batch). */
@@ -104,8 +108,7 @@ interface EvalContext {
 
 export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
   const t0 = performance.now();
-  const names = { model: options.model ?? DEFAULT_EVAL_MODEL, probe: options.probe ?? DEFAULT_PROBE, suite: options.suite ?? DEFAULT_SUITE };
-  const { suite, pipe, probe, close } = await openEvalModels(names, options);
+  const { names, suite, pipe, probe, close } = await openEvalModels(options);
   const entries = options.limit === undefined ? suite.entries : suite.entries.slice(0, options.limit);
   try {
     const ctx: EvalContext = {
@@ -135,8 +138,16 @@ export async function runEval(options: EvalOptions = {}): Promise<EvalReport> {
   }
 }
 
+/** The model, probe and suite a run names, defaults filled in. */
+export interface EvalNames {
+  readonly model: string;
+  readonly probe: string;
+  readonly suite: string;
+}
+
 /** What an evaluation run reads: the suite, the video model and the probe; `close` frees the sessions. */
 export interface EvalModels {
+  readonly names: EvalNames;
   readonly suite: Suite;
   readonly pipe: VideoPipeline;
   readonly probe: Probe;
@@ -144,10 +155,8 @@ export interface EvalModels {
 }
 
 /** Loads the suite and both models (warning when the suite's held-out rules are not the model's). */
-export async function openEvalModels(
-  names: { readonly model: string; readonly probe: string; readonly suite: string },
-  options: Pick<EvalOptions, 'threads' | 'device' | 'logger' | 'models'>,
-): Promise<EvalModels> {
+export async function openEvalModels(options: EvalRunOptions): Promise<EvalModels> {
+  const names = { model: options.model ?? DEFAULT_EVAL_MODEL, probe: options.probe ?? DEFAULT_PROBE, suite: options.suite ?? DEFAULT_SUITE };
   const suite = await loadSuite(names.suite);
   const loadOptions = { threads: options.threads, device: options.device, logger: options.logger, models: options.models };
   const pipe = await VideoPipeline.load(names.model, loadOptions);
@@ -159,7 +168,7 @@ export async function openEvalModels(
     throw error;
   }
   warnOnHeldOutMismatch(pipe, suite.heldOutRules, options.logger);
-  return { suite, pipe, probe, close: async () => void (await Promise.all([pipe.dispose(), probe.dispose()])) };
+  return { names, suite, pipe, probe, close: async () => void (await Promise.all([pipe.dispose(), probe.dispose()])) };
 }
 
 /** Stages 1–6 for a few entries; `start` is the first one's index in the suite. */
@@ -242,12 +251,21 @@ async function reconstruct(pipe: VideoPipeline, video: VideoFrames): Promise<{ p
 }
 
 /** The `cinesim eval` command line that reproduces a run, every sampling setting spelled out. */
-function reproduceCommand(names: { model: string; probe: string; suite: string }, s: EvalSettings, options: EvalOptions): string {
-  const parts = ['node bin/cinesim.mjs eval', `--model ${names.model}`, `--probe ${names.probe}`, `--suite ${names.suite}`];
-  parts.push(`--steps ${s.steps}`, `--guidance ${s.guidance}`, `--shift ${s.shift}`, `--sampler ${s.sampler}`);
+function reproduceCommand(names: EvalNames, s: EvalSettings, options: EvalOptions): string {
+  const parts = ['node bin/cinesim.mjs eval', modelFlags(names), samplingFlags(s)];
   if (options.limit !== undefined) parts.push(`--limit ${options.limit}`);
   if (options.vaeClips !== undefined) parts.push(`--vae-clips ${options.vaeClips}`);
   return parts.join(' ');
+}
+
+/** The flags that name a run's models and suite, as a command line spells them. */
+export function modelFlags(names: EvalNames): string {
+  return `--model ${names.model} --probe ${names.probe} --suite ${names.suite}`;
+}
+
+/** Every sampling setting spelled out, so a command reproduces the run even if the model's defaults change. */
+export function samplingFlags(s: EvalSettings): string {
+  return `--steps ${s.steps} --guidance ${s.guidance} --shift ${s.shift} --sampler ${s.sampler}`;
 }
 
 interface ReportInputs {
