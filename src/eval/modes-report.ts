@@ -4,7 +4,7 @@
  * section of docs/RESULTS.md — both built from one list of tables.
  */
 import { SCORED_ATTRIBUTES, statedShare, type GroupScore } from './adherence.ts';
-import { atLeast, describeRun, fixed, metMark, percent, points, targetValue, type EvalReport, type EvalSettings, type TargetCheck } from './report.ts';
+import { atLeast, describeRun, fixed, resultsHead, metMark, percent, points, targetValue, type EvalReport, type EvalSettings, type TargetCheck } from './report.ts';
 
 export const MODES_FORMAT_VERSION = 1;
 
@@ -417,17 +417,7 @@ export function formatModesReport(r: ModesReport): string {
 
 /** The `NAME:modes` section of docs/RESULTS.md (without its markers). */
 export function formatModesMarkdown(r: ModesReport): string {
-  const lines = [
-    `## ${r.model.name}: generation modes`,
-    '',
-    `Measured ${r.date.slice(0, 10)}: ${describeModesRun(r)}.`,
-    '',
-    'Reproduce with:',
-    '',
-    '```',
-    r.command,
-    '```',
-  ];
+  const lines = resultsHead(`${r.model.name}: generation modes`, r.date, `${describeModesRun(r)}.`, r.command);
   for (const t of tables(r)) {
     lines.push('', `### ${t.title}`, '', t.about);
     if (t.rows.length === 0) continue;

@@ -213,20 +213,17 @@ export function formatReport(report: EvalReport): string {
   ].join('\n');
 }
 
+/** How every docs/RESULTS.md section opens: its title, when and what was measured, the command that reproduces it. */
+export function resultsHead(title: string, date: string, measured: string, command: string): string[] {
+  return [`## ${title}`, '', `Measured ${date.slice(0, 10)}: ${measured}`, '', 'Reproduce with:', '', '```', command, '```'];
+}
+
 /** The model's section of docs/RESULTS.md (without its markers). */
 export function formatMarkdown(report: EvalReport): string {
   const rows = adherenceRows(report).map((r) => `| ${r.label} | ${r.pairs} | ${r.cells.join(' | ')} |`);
   const targets = report.targets.map((t) => `| ${t.name} | ${t.target} | ${targetValue(t)} | ${metMark(t, 'markdown')} |`);
   return [
-    `## ${report.model.name}`,
-    '',
-    `Measured ${report.date.slice(0, 10)}: ${describeRun(report)}. Generation took ${report.seconds.perClip.toFixed(2)} s per clip.`,
-    '',
-    'Reproduce with:',
-    '',
-    '```',
-    report.command,
-    '```',
+    ...resultsHead(report.model.name, report.date, `${describeRun(report)}. Generation took ${report.seconds.perClip.toFixed(2)} s per clip.`, report.command),
     '',
     '### Prompt adherence',
     '',

@@ -3,7 +3,7 @@
  * docs/RESULTS.md, and `--write` (through publish.ts, like the other evaluations).
  */
 import { mergeManifestMetrics, RESULTS_FILE, writeResultsSection } from './publish.ts';
-import { fixed, metMark, percent, points, targetValue, type TargetCheck } from './report.ts';
+import { fixed, metMark, resultsHead, percent, points, targetValue, type TargetCheck } from './report.ts';
 
 export const WORLD_REPORT_FORMAT_VERSION = 1;
 
@@ -168,17 +168,14 @@ export function formatWorldMarkdown(r: WorldReport): string {
   const k = r.consistency;
   const s = r.settings;
   return [
-    `## ${r.model.name}`,
-    '',
-    `Measured ${r.date.slice(0, 10)}: ${r.model.name}${r.model.trainingSteps === null ? '' : ` (${r.model.trainingSteps} training steps)`} against the Shapes World simulator, ${s.episodes} episodes (seeds ${s.seed}…${s.seed + s.episodes - 1}, ` +
-      `recorded policies) of ${s.frames} frames at ${s.fps} fps; ${plural(s.steps, 'sampling step')}, context noise ${s.contextSigma}; probe ${r.probe.name}. ` +
-      `The run took ${r.seconds.toFixed(0)} s.`,
-    '',
-    'Reproduce with:',
-    '',
-    '```',
-    r.command,
-    '```',
+    ...resultsHead(
+      r.model.name,
+      r.date,
+      `${r.model.name}${r.model.trainingSteps === null ? '' : ` (${r.model.trainingSteps} training steps)`} against the Shapes World simulator, ${s.episodes} episodes (seeds ${s.seed}…${s.seed + s.episodes - 1}, ` +
+        `recorded policies) of ${s.frames} frames at ${s.fps} fps; ${plural(s.steps, 'sampling step')}, context noise ${s.contextSigma}; probe ${r.probe.name}. ` +
+        `The run took ${r.seconds.toFixed(0)} s.`,
+      r.command,
+    ),
     '',
     '### Prediction against the simulator',
     '',
