@@ -5,10 +5,11 @@
  * names a different camera move is a contradiction and fails; one that names the same move is left alone.
  */
 import { CinesimError, ERRORS } from '../errors.ts';
+import { promptLanguage } from './lexicon.ts';
 import { parsePrompt } from './parser.ts';
 import { CAMERA_MOVES, CAMERA_NAMES, isOneOf, type CameraMove, type Language } from './vocabulary.ts';
 
-export function withCamera(prompt: string, camera: string, lang: Language = looksChinese(prompt) ? 'zh' : 'en'): string {
+export function withCamera(prompt: string, camera: string, lang: Language = promptLanguage(prompt)): string {
   if (!isOneOf(CAMERA_MOVES, camera)) {
     throw new CinesimError(ERRORS.INVALID_ARGUMENT, `camera must be one of ${CAMERA_MOVES.join(', ')}, got "${camera}"`, { param: 'camera' });
   }
@@ -21,8 +22,4 @@ export function withCamera(prompt: string, camera: string, lang: Language = look
   }
   const phrase = CAMERA_NAMES[camera as CameraMove][lang];
   return lang === 'zh' ? `${prompt.replace(/[。.\s]+$/u, '')}，${phrase}` : `${prompt.replace(/[.\s]+$/, '')}, ${phrase}`;
-}
-
-function looksChinese(text: string): boolean {
-  return /\p{Script=Han}/u.test(text);
 }

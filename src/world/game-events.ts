@@ -16,7 +16,7 @@ import { CinesimError, ERRORS } from '../errors.ts';
 import type { Rng } from '../util/random.ts';
 import { isReadable } from './contrast.ts';
 import type { Game } from './game.ts';
-import { lexiconWords, normalizeText, segment, suggest, unknownWordsError, type Direction, type LexToken } from './lexicon.ts';
+import { lexiconWords, normalizeText, promptLanguage, segment, suggest, unknownWordsError, type Direction, type LexToken } from './lexicon.ts';
 import { BACKGROUND_COLORS } from './parser.ts';
 import { BACKGROUNDS, COLORS, SHAPES, SOLID_BACKGROUNDS, type Background, type Color, type Shape } from './vocabulary.ts';
 
@@ -161,7 +161,7 @@ const examples = (lang: 'en' | 'zh') => EVENT_EXAMPLES[lang].map((e) => `"${e}"`
  * vocabulary (with suggestions) and CINE_ERR_PROMPT_INVALID for text that is not exactly one event.
  */
 export function parseGameEvent(text: string): GameEvent {
-  const lang = HAN.test(text) ? 'zh' : 'en';
+  const lang = promptLanguage(text);
   const all = pieces(text);
   const events = all.flatMap((p) => ('event' in p ? [p.event] : []));
   const tokens = all.flatMap((p) => ('token' in p ? [p.token] : []));
