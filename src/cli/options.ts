@@ -40,6 +40,11 @@ export function parseNumber(value: string, flag: string, range: { min?: number; 
   return v;
 }
 
+/** parseNumber for a flag that may be left out. */
+export function optionalNumber(value: string | undefined, flag: string, range: Parameters<typeof parseNumber>[2] = {}): number | undefined {
+  return value === undefined ? undefined : parseNumber(value, flag, range);
+}
+
 export function parseSeed(value: string | undefined, flag = '--seed'): number {
   if (value === undefined) return Math.floor(Math.random() * 2 ** 31);
   return parseNumber(value, flag, { min: 0, max: 2 ** 32 - 1, integer: true });

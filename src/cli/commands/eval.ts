@@ -15,7 +15,7 @@ import type { Command } from 'commander';
 import { invalidArgument } from '../../errors.ts';
 import { MODE_PARTS, MODES_DEFAULTS, type ModePart } from '../../eval/modes-report.ts';
 import type { LoadedEntry, Suite } from '../../eval/suite.ts';
-import { parseNumber } from '../options.ts';
+import { optionalNumber, parseNumber } from '../options.ts';
 import { Progress } from '../progress.ts';
 
 interface EvalFlags {
@@ -190,9 +190,6 @@ function withParentFlags<T extends object>(flags: T, command: Command): T {
   const typed = Object.entries(parent.opts()).filter(([key]) => parent.getOptionValueSource(key) === 'cli');
   return { ...flags, ...Object.fromEntries(typed) };
 }
-
-const optionalNumber = (v: string | undefined, flag: string, range: Parameters<typeof parseNumber>[2]) =>
-  v === undefined ? undefined : parseNumber(v, flag, range);
 
 /** The sampling flags both commands share, checked. */
 function samplingFlags(flags: Pick<EvalFlags, 'steps' | 'guidance' | 'shift' | 'sampler' | 'threads'>) {

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { ReferenceInput } from '../../engine/reference.ts';
 import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
 import type { VideoFrames } from '../../media/frames.ts';
-import { aspectRatio, parseNumber, parseSeed, parseSize } from '../options.ts';
+import { aspectRatio, optionalNumber, parseSeed, parseSize } from '../options.ts';
 import { Progress } from '../progress.ts';
 
 export const DEFAULT_MODEL = 'shapes-64';
@@ -88,24 +88,15 @@ export function registerGenerate(program: Command): void {
 
 async function generateCommand(prompt: string, flags: GenerateFlags): Promise<void> {
   // Flags are checked before the model loads, so bad input fails at once with exit code 2.
-  const num = (v: string | undefined, flag: string, range: Parameters<typeof parseNumber>[2]) =>
-    v === undefined ? undefined : parseNumber(v, flag, range);
   const seed = parseSeed(flags.seed);
-  const steps = num(flags.steps, '--steps', { min: 1, max: 1000, integer: true });
-  const guidance = num(flags.guidance, '--guidance', { min: 0, max: 50 });
-  const shift = num(flags.shift, '--shift', { min: 0.01, max: 100 });
-  const seconds = num(flags.seconds, '--seconds', { min: 0.125, max: 3600 });
-  const fps = num(flags.fps, '--fps', { min: 1, max: 60, integer: true });
-  const threads = num(flags.threads, '--threads', { min: 1, max: 256, integer: true });
-  const upscale = num(flags.upscale, '--upscale', { min: 1, max: 16, integer: true });
+  const { steps, guidance, shift, seconds, fps, size, aspect } = parseClipFlags(flags);
+  const threads = optionalNumber(flags.threads, '--threads', { min: 1, max: 256, integer: true });
+  const upscale = optionalNumber(flags.upscale, '--upscale', { min: 1, max: 16, integer: true });
   if (flags.sampler !== undefined && flags.sampler !== 'euler' && flags.sampler !== 'heun') {
     throw invalidArgument('--sampler', `--sampler must be euler or heun, got "${flags.sampler}"`);
   }
-  if (flags.size && flags.aspect) throw invalidArgument('--aspect', 'give --size or --aspect, not both');
   if (flags.lastImage && !flags.image) throw invalidArgument('--last-image', '--last-image needs --image (the first frame)');
   if (flags.extend && flags.image) throw invalidArgument('--extend', 'give --extend or --image, not both');
-  const size = flags.size ? parseSize(flags.size) : undefined;
-  const aspect = flags.aspect ? aspectRatio(flags.aspect) : undefined;
   const changes = flags.promptAt.map((v) => parseTimed(v, '--prompt-at')).map((c) => ({ at: c.at, prompt: c.value }));
   const anchorFlags = flags.anchor.map((v) => parseTimed(v, '--anchor'));
 
@@ -259,11 +250,7 @@ async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: 
     if (value !== undefined) throw invalidArgument(flag, `${flag} applies to local generation, not with --server`);
   }
   if (flags.reference.length > 0) throw invalidArgument('--reference', '--reference is not supported with --server yet');
-  if (flags.size && flags.aspect) throw invalidArgument('--aspect', 'give --size or --aspect, not both');
-  const num = (v: string | undefined, flag: string, range: Parameters<typeof parseNumber>[2]) =>
-    v === undefined ? undefined : parseNumber(v, flag, range);
-  const aspect = flags.aspect ? aspectRatio(flags.aspect) : undefined;
-  const size = flags.size ? parseSize(flags.size) : undefined;
+  const { steps, guidance, shift, seconds, fps, size, aspect } = parseClipFlags(flags);
   const { generateOnServer } = await import('../../client/remote-generate.ts');
   const progress = new Progress('generate', 100, process.stderr, flags.quiet);
   const t0 = performance.now();
@@ -278,12 +265,12 @@ async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: 
       negative_prompt: flags.negative,
       model: modelGiven ? flags.model : undefined, // otherwise the server's default
       seed: flags.seed === undefined ? undefined : parseSeed(flags.seed),
-      steps: num(flags.steps, '--steps', { min: 1, max: 1000, integer: true }),
-      guidance: num(flags.guidance, '--guidance', { min: 0, max: 50 }),
-      shift: num(flags.shift, '--shift', { min: 0.01, max: 100 }),
+      steps,
+      guidance,
+      shift,
       sampler: flags.sampler as 'euler' | 'heun' | undefined,
-      seconds: num(flags.seconds, '--seconds', { min: 0.125, max: 3600 }),
-      fps: num(flags.fps, '--fps', { min: 1, max: 60, integer: true }),
+      seconds,
+      fps,
       size: size && `${size.width}x${size.height}`,
     },
     pickSize: aspect && ((sizes) => sizeForAspect(sizes, aspect)),
@@ -298,6 +285,20 @@ async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: 
     );
   }
   for (const f of written) process.stdout.write(`${f}\n`);
+}
+
+/** The clip's flags that local and server generation share (sampling, length, size), checked and parsed. */
+function parseClipFlags(flags: GenerateFlags) {
+  if (flags.size && flags.aspect) throw invalidArgument('--aspect', 'give --size or --aspect, not both');
+  return {
+    steps: optionalNumber(flags.steps, '--steps', { min: 1, max: 1000, integer: true }),
+    guidance: optionalNumber(flags.guidance, '--guidance', { min: 0, max: 50 }),
+    shift: optionalNumber(flags.shift, '--shift', { min: 0.01, max: 100 }),
+    seconds: optionalNumber(flags.seconds, '--seconds', { min: 0.125, max: 3600 }),
+    fps: optionalNumber(flags.fps, '--fps', { min: 1, max: 60, integer: true }),
+    size: flags.size ? parseSize(flags.size) : undefined,
+    aspect: flags.aspect ? aspectRatio(flags.aspect) : undefined,
+  };
 }
 
 /** The model's trained size whose aspect ratio is closest to the one asked for. */

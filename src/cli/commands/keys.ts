@@ -5,7 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { parseNumber } from '../options.ts';
+import { optionalNumber, parseNumber } from '../options.ts';
 
 interface DataFlags {
   data?: string;
@@ -34,8 +34,7 @@ export function registerKeys(program: Command): void {
     .option('--json', 'print the key and its settings as JSON', false)
     .addHelpText('after', '\nExample:\n  export CINESIM_API_KEY=$(cinesim keys create --credits 100 --rate-limit 600 | head -1)\n')
     .action(async (flags: CreateFlags) => {
-      const num = (v: string | undefined, flag: string, integer: boolean) =>
-        v === undefined ? undefined : parseNumber(v, flag, { min: integer ? 1 : 0, integer });
+      const num = (v: string | undefined, flag: string, integer: boolean) => optionalNumber(v, flag, { min: integer ? 1 : 0, integer });
       const credits = num(flags.credits, '--credits', false);
       const rateLimit = num(flags.rateLimit, '--rate-limit', true);
       const concurrency = num(flags.concurrency, '--concurrency', true);

@@ -11,7 +11,7 @@ import type { WorldStepper } from '../../engine/world/stepper.ts';
 import { invalidArgument } from '../../errors.ts';
 import type { Game } from '../../world/game.ts';
 import type { GameEvent } from '../../world/game-events.ts';
-import { parseNumber, parseSeed } from '../options.ts';
+import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
 
 export function registerPlay(program: Command): void {
   program
@@ -101,10 +101,10 @@ async function playCommand(flags: PlayFlags): Promise<void> {
   // Every flag is checked before the model loads, so bad input fails fast with exit code 2.
   const seed = parseSeed(flags.seed);
   const targetFps = parseNumber(flags.fps, '--fps', { min: 1, max: 240 });
-  const steps = flags.steps === undefined ? undefined : parseNumber(flags.steps, '--steps', { min: 1, max: 64, integer: true });
-  const threads = flags.threads === undefined ? undefined : parseNumber(flags.threads, '--threads', { min: 1, max: 256, integer: true });
-  const frames = flags.frames === undefined ? undefined : parseNumber(flags.frames, '--frames', { min: 1, max: 1_000_000, integer: true });
-  const scale = flags.scale === undefined ? undefined : parseNumber(flags.scale, '--scale', { min: 1, max: 16, integer: true });
+  const steps = optionalNumber(flags.steps, '--steps', { min: 1, max: 64, integer: true });
+  const threads = optionalNumber(flags.threads, '--threads', { min: 1, max: 256, integer: true });
+  const frames = optionalNumber(flags.frames, '--frames', { min: 1, max: 1_000_000, integer: true });
+  const scale = optionalNumber(flags.scale, '--scale', { min: 1, max: 16, integer: true });
   if (flags.prompt !== undefined && flags.image !== undefined) {
     throw invalidArgument('--image', '--prompt names a seeded scene and --image starts from a picture: give one of them');
   }

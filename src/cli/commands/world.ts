@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import { invalidArgument } from '../../errors.ts';
-import { framesFor, parseNumber, parseSeed, parseSize } from '../options.ts';
+import { framesFor, optionalNumber, parseNumber, parseSeed, parseSize } from '../options.ts';
 import { Progress } from '../progress.ts';
 
 export function registerWorld(program: Command): void {
@@ -71,7 +71,7 @@ async function renderCommand(prompt: string, flags: RenderFlags): Promise<void> 
   const fps = parseNumber(flags.fps, '--fps', { min: 1, max: 60, integer: true });
   const frames = framesFor(seconds, fps);
   const seed = parseSeed(flags.seed);
-  const upscale = flags.upscale === undefined ? undefined : parseNumber(flags.upscale, '--upscale', { min: 1, max: 16, integer: true });
+  const upscale = optionalNumber(flags.upscale, '--upscale', { min: 1, max: 16, integer: true });
 
   const [{ parsePrompt }, { completeScene }, { renderClip }, { writeClip }, { Rng }, { describeScene }] = await Promise.all([
     import('../../world/parser.ts'),
