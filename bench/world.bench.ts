@@ -13,6 +13,7 @@ import { frameAt } from '../src/media/frames.ts';
 import { WorldModel } from '../src/engine/world/session.ts';
 import { gameStart } from '../src/engine/world/start.ts';
 import { recordEpisode } from '../src/world/game.ts';
+import { meanAndP95 } from '../src/util/math.ts';
 import type { BenchRow } from './table.ts';
 
 const TRAINED = fileURLToPath(new URL('../models/world-64', import.meta.url));
@@ -53,9 +54,7 @@ export async function run(): Promise<BenchRow[]> {
           ms.push(performance.now() - s);
         }
         const seconds = (performance.now() - t0) / 1000;
-        ms.sort((a, b) => a - b);
-        const mean = ms.reduce((a, b) => a + b, 0) / ms.length;
-        const p95 = ms[Math.ceil(0.95 * ms.length) - 1];
+        const { mean, p95 } = meanAndP95(ms);
         const group = `world: ${label}, ${threads} thread${threads > 1 ? 's' : ''}`;
         const fpsNote = threads === 2 ? `target ≥ 24${FRAMES / seconds >= 24 ? ' ✓' : ' ✗'}` : undefined;
         const latencyNote = threads === 2 ? `target < 100 ms${p95 < 100 ? ' ✓' : ' ✗'}` : undefined;

@@ -35,6 +35,7 @@ import type { FrameState } from '../world/spec.ts';
 import { visibleRect } from '../world/view.ts';
 import { BACKGROUNDS, COLOR_RGB, COLORS, type Color } from '../world/vocabulary.ts';
 import { mean, psnr, ssim } from './metrics.ts';
+import { meanAndP95 } from '../util/math.ts';
 import {
   buildWorldTargets,
   WORLD_HORIZONS,
@@ -596,8 +597,7 @@ async function measureSpeed(ctx: Context, episode: Episode, frames: number, thre
     if (t % 8 === 7 || t === frames - 1) ctx.progress('speed', t + 1, frames);
   }
   const seconds = (performance.now() - t0) / 1000;
-  const sorted = [...stepMs].sort((a, b) => a - b);
-  const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
+  const { p95 } = meanAndP95(stepMs);
   const render = mean(renderMs);
   return {
     threads,

@@ -9,7 +9,8 @@ import type { WorldStepper } from '../../engine/world/stepper.ts';
 import { isCinesimError } from '../../errors.ts';
 import { describeGameEvent, parseGameEvent, type GameEvent } from '../../world/game-events.ts';
 import { TerminalScreen, type Key } from '../terminal.ts';
-import { summarize, type PlayStats } from './play.ts';
+import { meanAndP95 } from '../../util/math.ts';
+import type { PlayStats } from './play.ts';
 
 /** How long a movement key keeps acting after its last press (covers the terminal's first repeat delay). */
 export const HOLD_MS = 300;
@@ -120,8 +121,8 @@ export async function interactivePlay(options: InteractivePlayOptions): Promise<
 
       frameTimes.push(stepped);
       while (frameTimes.length > 0 && frameTimes[0] < stepped - 1000) frameTimes.shift();
-      const recent = summarize(stepMs.slice(-48));
-      const latency = summarize(latencyMs.slice(-16));
+      const recent = meanAndP95(stepMs.slice(-48));
+      const latency = meanAndP95(latencyMs.slice(-16));
       draw(
         frame,
         `${frameTimes.length} fps · step ${recent.mean.toFixed(0)} ms · latency ${latencyMs.length > 0 ? `${latency.mean.toFixed(0)} ms` : '–'} · ` +

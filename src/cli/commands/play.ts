@@ -12,6 +12,7 @@ import { invalidArgument } from '../../errors.ts';
 import type { Game } from '../../world/game.ts';
 import type { GameEvent } from '../../world/game-events.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
+import { meanAndP95 } from '../../util/math.ts';
 
 export function registerPlay(program: Command): void {
   program
@@ -217,8 +218,8 @@ async function scriptedPlay(
 }
 
 function printSummary(stats: PlayStats, info: { model: string; start: string; steps: number; written: string[] }, json: boolean): void {
-  const step = summarize(stats.stepMs);
-  const latency = summarize(stats.latencyMs);
+  const step = meanAndP95(stats.stepMs);
+  const latency = meanAndP95(stats.latencyMs);
   const fps = stats.seconds > 0 ? stats.frames / stats.seconds : 0;
   if (json) {
     const out = {
@@ -242,13 +243,6 @@ function printSummary(stats: PlayStats, info: { model: string; start: string; st
       '\n',
   );
   for (const f of info.written) process.stdout.write(`${f}\n`);
-}
-
-export function summarize(values: readonly number[]): { mean: number; p95: number } {
-  if (values.length === 0) return { mean: 0, p95: 0 };
-  const sorted = [...values].sort((a, b) => a - b);
-  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length;
-  return { mean, p95: sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] };
 }
 
 function round(v: number, digits: number): number {
