@@ -158,8 +158,8 @@ export class JobScheduler {
         const ref = await this.deps.blobs.adopt(file.path);
         stored.push({ role: file.role, hash: ref.hash, contentType: file.contentType, bytes: ref.bytes });
       }
-      const expiresAt = config.retentionSeconds === null ? null : Date.now() + config.retentionSeconds * 1000;
-      const completed = queue.complete(job.id, owner, { seed: output.seed, timings: output.timings }, stored, expiresAt);
+      const retainMs = config.retentionSeconds === null ? null : config.retentionSeconds * 1000;
+      const completed = queue.complete(job.id, owner, { seed: output.seed, timings: output.timings }, stored, retainMs);
       if (!completed) {
         this.deps.log.warn({ job: job.id }, 'job finished after it was taken away (cancelled, deleted or lease lost); outputs discarded');
         await collectUnused(stored, queue, this.deps.blobs);

@@ -188,13 +188,15 @@ export class SqliteJobQueue implements JobQueue {
     });
   }
 
-  complete(id: string, owner: string, result: JobResult, outputs: readonly StoredFile[], expiresAt: number | null): JobRecord | undefined {
+  complete(id: string, owner: string, result: JobResult, outputs: readonly StoredFile[], retainMs: number | null): JobRecord | undefined {
     return this.transaction(() => {
+      // Expiry counts from the completion time itself, so expires_at − completed_at is exactly the retention.
+      const now = this.now();
       const changed = this.sql(
         `UPDATE jobs SET status = 'completed', progress = 100, result = @result, completed_at = @now, expires_at = @expiresAt,
                          lease_owner = NULL, lease_expires_at = NULL
          WHERE id = @id AND status = 'in_progress' AND lease_owner = @owner`,
-      ).run({ id, owner, result: JSON.stringify(result), now: this.now(), expiresAt }).changes;
+      ).run({ id, owner, result: JSON.stringify(result), now, expiresAt: retainMs === null ? null : now + retainMs }).changes;
       if (changed === 0) return undefined;
       this.insertFiles(id, outputs);
       return this.finish(id, 'completed', owner);

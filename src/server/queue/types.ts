@@ -131,8 +131,11 @@ export interface JobQueue {
    * undefined when the job is gone or not completed.
    */
   attach(id: string, file: StoredFile): StoredFile | undefined;
-  /** Marks the job completed with its outputs; undefined (and nothing changed) when the lease was lost. */
-  complete(id: string, owner: string, result: JobResult, outputs: readonly StoredFile[], expiresAt: number | null): JobRecord | undefined;
+  /**
+   * Marks the job completed with its outputs, to expire `retainMs` after its completion time (null: kept);
+   * undefined (and nothing changed) when the lease was lost.
+   */
+  complete(id: string, owner: string, result: JobResult, outputs: readonly StoredFile[], retainMs: number | null): JobRecord | undefined;
   /** A run failed: queued again after a delay when retryable and attempts remain, else failed and refunded. */
   fail(id: string, owner: string, error: JobError, retryable: boolean, retryDelayMs: number): JobRecord | undefined;
   /** Gives a running job back (shutdown); the attempt does not count. */
