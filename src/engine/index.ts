@@ -105,6 +105,8 @@ export { consoleLogger, type Logger } from './log.ts';
 export {
   generateLongVideo,
   chunkPlan,
+  defaultContext,
+  extendPrefixFrames,
   promptSchedule,
   type Anchor,
   type LongVideoChunk,

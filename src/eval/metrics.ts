@@ -149,19 +149,38 @@ export interface SeamContinuity {
   readonly steps: readonly number[];
   /** The median step of the video away from its seams, at least MIN_NORMAL_STEP. */
   readonly normal: number;
+  /**
+   * With a `period` (the VAE's temporal compression): the median step away from seams into frames at the
+   * seams' phase, where a new latent frame starts (at least MIN_NORMAL_STEP), and each seam's step over it.
+   * A latent video steps more there than inside a latent frame's group, so this says what chunking adds
+   * beyond the model's own stepping. NaN / empty without a period or such steps.
+   */
+  readonly phaseNormal: number;
+  readonly phaseRatios: readonly number[];
 }
 
-/** `seams` are the indices of the first frame of each new part (the step from frame t − 1 to t crosses it). */
-export function seamContinuity(video: VideoFrames, seams: readonly number[]): SeamContinuity {
+/**
+ * `seams` are the indices of the first frame of each new part (the step from frame t − 1 to t crosses it).
+ * `period`: frames per latent frame, when the seams fall where latent frames start (t − 1 ≡ 0 mod period).
+ */
+export function seamContinuity(video: VideoFrames, seams: readonly number[], period?: number): SeamContinuity {
   const all = frameSteps(video);
   for (const t of seams) {
     if (!Number.isInteger(t) || t < 1 || t >= video.count) throw new Error(`seam at frame ${t} is outside 1..${video.count - 1}`);
   }
   const atSeam = new Set(seams);
-  const normalSteps = [...all].filter((_, i) => !atSeam.has(i + 1));
-  const normal = Math.max(median(normalSteps), MIN_NORMAL_STEP);
+  const away = [...all.entries()].filter(([i]) => !atSeam.has(i + 1));
+  const normal = Math.max(median(away.map(([, s]) => s)), MIN_NORMAL_STEP);
+  const phase = period ? away.filter(([i]) => i % period === 0).map(([, s]) => s) : [];
+  const phaseNormal = phase.length > 0 ? Math.max(median(phase), MIN_NORMAL_STEP) : Number.NaN;
   const steps = seams.map((t) => all[t - 1]);
-  return { ratios: steps.map((s) => s / normal), steps, normal };
+  return {
+    ratios: steps.map((s) => s / normal),
+    steps,
+    normal,
+    phaseNormal,
+    phaseRatios: Number.isNaN(phaseNormal) ? [] : steps.map((s) => s / phaseNormal),
+  };
 }
 
 /** The middle value (mean of the two middle ones for an even count); NaN for no values. */

@@ -34,6 +34,9 @@ export interface SeamFigures {
   /** Mean step into a seam's first frame, and mean normal step (0..1 scale, per value). */
   readonly step: number | null;
   readonly normalStep: number | null;
+  /** Seam step / the normal step at the seams' phase, where a latent frame starts (what chunking adds). */
+  readonly phaseRatio: { readonly mean: number | null; readonly median: number | null };
+  readonly phaseStep: number | null;
 }
 
 /** Image-to-video (first) or first + last frame: fidelity of the given frames, adherence of the clips. */
@@ -275,13 +278,18 @@ function keyframeTables(r: ModesReport): Table[] {
 }
 
 function seamRows(label: string, s: SeamFigures): string[] {
-  return [label, String(s.seams), ratio(s.ratio.mean), ratio(s.ratio.median), ratio(s.ratio.max), percent(s.withinNormal), level(s.step), level(s.normalStep)];
+  return [
+    label, String(s.seams), ratio(s.ratio.mean), ratio(s.ratio.median), ratio(s.ratio.max), percent(s.withinNormal),
+    level(s.step), level(s.normalStep), ratio(s.phaseRatio?.mean ?? null), level(s.phaseStep ?? null),
+  ];
 }
 
-const SEAM_HEADER = ['', 'seams', 'ratio mean', 'median', 'max', 'ratio ≤ 1', 'seam step', 'normal step'];
+const SEAM_HEADER = ['', 'seams', 'ratio mean', 'median', 'max', 'ratio ≤ 1', 'seam step', 'normal step', 'ratio at latent starts', 'step at latent starts'];
 const SEAM_ABOUT =
   'Seam ratio = mean |pixel change| into the first new frame / the median frame step of the same video away from seams ' +
-  '(at least one grey level). Steps in grey levels (0–255) per value.';
+  '(at least one grey level). A latent video steps more where a new latent frame starts (every 4th frame) than inside ' +
+  'one latent frame\'s group; "at latent starts" compares the seam with those steps away from seams, i.e. what chunking ' +
+  'adds beyond the model\'s own stepping. Steps in grey levels (0–255) per value.';
 
 function extendTable(e: ExtendFigures): Table {
   return {

@@ -19,6 +19,7 @@ import {
   applyReferences,
   describeReference,
   REFERENCE_ATTRIBUTES,
+  extendPrefixFrames,
   generateLongVideo,
   throwIfAborted,
   VideoPipeline,
@@ -238,7 +239,8 @@ async function throughVae(pipe: VideoPipeline, image: VideoFrames): Promise<Vide
 async function measureExtend(ctx: ModesContext): Promise<ExtendFigures> {
   const { pipe, settings } = ctx;
   const format = formatOf(settings);
-  const prefixFrames = 1 + pipe.manifest.vae.temporalCompression;
+  const prefixFrames = extendPrefixFrames(pipe.manifest, settings.frames);
+  const tc = pipe.manifest.vae.temporalCompression;
   const delivered: SeamContinuity[] = [];
   const decoded: SeamContinuity[] = [];
   for (const [k, entry] of ctx.entries.entries()) {
@@ -251,8 +253,8 @@ async function measureExtend(ctx: ModesContext): Promise<ExtendFigures> {
       { signal: ctx.signal },
     );
     const added = sliceVideo(video, prefixFrames);
-    delivered.push(seamContinuity(concatVideos(clip, added), [clip.count]));
-    decoded.push(seamContinuity(video, [prefixFrames]));
+    delivered.push(seamContinuity(concatVideos(clip, added), [clip.count], tc));
+    decoded.push(seamContinuity(video, [prefixFrames], tc));
     ctx.progress('extend', k + 1, ctx.entries.length);
   }
   return {
@@ -270,7 +272,7 @@ async function measureLong(ctx: ModesContext, plan: { prompts: number; seconds: 
   for (const [k, entry] of ctx.entries.slice(0, plan.prompts).entries()) {
     const t = performance.now();
     const long = await longVideo(ctx, entry, plan.seconds);
-    videos.push({ id: entry.id, prompt: entry.prompt, chunks: long.chunks, seams: seamContinuity(long.video, long.seams), seconds: (performance.now() - t) / 1000 });
+    videos.push({ id: entry.id, prompt: entry.prompt, chunks: long.chunks, seams: long.continuity, seconds: (performance.now() - t) / 1000 });
     ctx.progress('long', k + 1, plan.prompts);
   }
   return {
@@ -300,7 +302,7 @@ async function measureDrift(ctx: ModesContext, plan: { prompts: number; seconds:
     pooled.first.push(...first);
     pooled.last.push(...last);
     const [f, l] = [statedShare(scoreGroup(first)), statedShare(scoreGroup(last))];
-    videos.push({ id: entry.id, prompt: entry.prompt, windows: first.length, first: f, last: l, gap: difference(f, l), seams: seamFigures([seamContinuity(long.video, long.seams)]) });
+    videos.push({ id: entry.id, prompt: entry.prompt, windows: first.length, first: f, last: l, gap: difference(f, l), seams: seamFigures([long.continuity]) });
     ctx.progress('drift', k + 1, plan.prompts);
   }
   const first = statedShare(scoreGroup(pooled.first));
@@ -308,14 +310,14 @@ async function measureDrift(ctx: ModesContext, plan: { prompts: number; seconds:
   return { seconds: plan.seconds, edgeSeconds: edgeFrames / settings.fps, windowFrames: window, videos, first, last, gap: difference(first, last) };
 }
 
-/** A long video of the entry's prompt, and the frame where each chunk after the first starts its new frames. */
-async function longVideo(ctx: ModesContext, entry: LoadedEntry, seconds: number): Promise<{ video: VideoFrames; seams: number[]; chunks: number }> {
+/** A long video of the entry's prompt, and the continuity at each frame where a chunk after the first starts its new frames. */
+async function longVideo(ctx: ModesContext, entry: LoadedEntry, seconds: number): Promise<{ video: VideoFrames; continuity: SeamContinuity; chunks: number }> {
   throwIfAborted(ctx.signal);
   const result = await generateLongVideo(ctx.pipe, { ...sampling(ctx.settings), prompt: entry.prompt, seed: entry.seed, seconds }, { signal: ctx.signal });
   const tc = ctx.pipe.manifest.vae.temporalCompression;
   // Latent frame j ≥ 1 decodes to frames tc·(j − 1) + 1 … tc·j, so new latents from j start at frame tc·(j − 1) + 1.
   const seams = result.chunks.slice(1).map((c) => tc * (c.start + c.given - 1) + 1);
-  return { video: result.video, seams, chunks: result.chunks.length };
+  return { video: result.video, continuity: seamContinuity(result.video, seams, tc), chunks: result.chunks.length };
 }
 
 /** Window starts every `window − 1` frames (windows share their edge frame) that fit in [from, to]. */
@@ -456,6 +458,8 @@ function seamFigures(videos: readonly SeamContinuity[]): SeamFigures {
     withinNormal: share(ratios.map((r) => r <= 1)),
     step: orNull(mean(videos.flatMap((v) => v.steps))),
     normalStep: orNull(mean(videos.map((v) => v.normal))),
+    phaseRatio: { mean: orNull(mean(videos.flatMap((v) => v.phaseRatios))), median: orNull(median(videos.flatMap((v) => v.phaseRatios))) },
+    phaseStep: orNull(mean(videos.flatMap((v) => (Number.isNaN(v.phaseNormal) ? [] : [v.phaseNormal])))),
   };
 }
 

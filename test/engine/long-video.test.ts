@@ -32,7 +32,11 @@ describe('generateLongVideo', () => {
   it('makes a clip of exactly seconds·fps + 1 frames from overlapping chunks', async () => {
     const r = await generateLongVideo(pipe, { ...base, prompt: 'a red ball bounces on green grass', seconds: 6 });
     expect(r.video.count).toBe(49);
-    expect(r.chunks.map((c) => [c.start, c.given])).toEqual([[0, 0], [3, 2], [6, 2], [8, 3]]); // 13 latent frames
+    // 13 latent frames in chunks of 5, each after the first given the default 3 latent frames of context
+    expect(r.chunks.map((c) => [c.start, c.given])).toEqual([[0, 0], [2, 3], [4, 3], [6, 3], [8, 3]]);
+    const two = await generateLongVideo(pipe, { ...base, prompt: 'a red ball bounces on green grass', seconds: 6, context: 2 });
+    expect(two.chunks.map((c) => [c.start, c.given])).toEqual([[0, 0], [3, 2], [6, 2], [8, 3]]);
+    expect(two.video.count).toBe(49);
     expect(new Set(r.chunks.map((c) => c.seed)).size).toBe(r.chunks.length);
   });
 
@@ -52,8 +56,8 @@ describe('generateLongVideo', () => {
         { at: 3, prompt: 'a red ball moves left' },
       ],
     });
-    // each chunk's first new latent frame (0, 5, 8, 11) is at 0, 2.5, 4 and 5.5 s
-    expect(r.chunks.map((c) => c.prompt)).toEqual(['a red ball bounces', 'a red ball bounces', 'a red ball moves left', 'a red ball moves left']);
+    // each chunk's first new latent frame (0, 5, 7, 9, 11) is at 0, 2.5, 3.5, 4.5 and 5.5 s
+    expect(r.chunks.map((c) => c.prompt)).toEqual(['a red ball bounces', 'a red ball bounces', 'a red ball moves left', 'a red ball moves left', 'a red ball moves left']);
   });
 
   it('starts from a given first frame and accepts anchors', async () => {

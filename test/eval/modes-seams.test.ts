@@ -39,6 +39,21 @@ describe('seamContinuity', () => {
     expect(seamContinuity(jump, [5]).ratios[0]).toBeLessThan(1.2);
   });
 
+  it('with a period, compares the seam with the steps where a latent frame starts too', () => {
+    // Like a latent video: 1 px inside each 4-frame group, 3 px into the next group; the seam at frame 9 is
+    // such a step, so it is 3× the median step but 1× the steps at its phase.
+    const shift = (t: number) => (t === 0 ? 0 : Math.floor((t - 1) / 4) * 6 + ((t - 1) % 4) + 3);
+    const grouped = pan(17, shift);
+    const c = seamContinuity(grouped, [9], 4);
+    expect(c.ratios[0]).toBeGreaterThan(2);
+    expect(c.phaseRatios[0]).toBeCloseTo(1, 1);
+    expect(c.phaseNormal).toBeGreaterThan(2 * c.normal);
+    const jump = seamContinuity(pan(17, (t) => (t < 9 ? shift(t) : shift(t) + 6)), [9], 4);
+    expect(jump.phaseRatios[0]).toBeGreaterThan(1.5);
+    // Without a period there is nothing to compare at a phase.
+    expect(seamContinuity(grouped, [9]).phaseRatios).toEqual([]);
+  });
+
   it('compares a still video with one grey level, not with 0', () => {
     const still = pan(9, () => 0);
     expect([...frameSteps(still)]).toEqual(new Array(8).fill(0));
