@@ -1,14 +1,18 @@
 /**
- * The studio's Play page in headless Chromium (Debian's /usr/bin/chromium, no GPU: onnxruntime-web's
- * WebAssembly backend): frames per second and input-to-frame latency of the world model running in the
- * browser, against a live `cinesim serve` in a child process. Model: $CINESIM_BENCH_WORLD (a world model
- * folder) when set, else models/world-64 when present, else the tiny random test model (the notes say which).
+ * The studio's Play page in headless Chromium (Debian's /usr/bin/chromium, no GPU): frames per second and
+ * input-to-frame latency of the world model running in the browser, on onnxruntime-web's WebAssembly
+ * backend, then on its WebGPU backend over Chromium's software adapter (SwiftShader, on the same CPU), against
+ * a live `cinesim serve` in a child process. Model: $CINESIM_BENCH_WORLD (a world model folder) when set,
+ * else models/world-64 when present, else the tiny random test model (the notes say which).
+ * $CINESIM_BENCH_PLAY=wasm or webgpu runs one backend only.
  *
  * For each thread setting (automatic = the cores but one, at most 4; then 1 and 2 where they differ):
  * - unpaced play ("as fast as it can") for a few seconds while a key is pressed and released every
  *   250 ms: frames per second (frames drawn over the time), and the page's own latency readout (from the
  *   key event to the display frame after the first generated frame that used it), mean and p95;
  * - paced play at the model's frame rate, the same keys: latency as a player feels it at that rate.
+ * WebGPU on SwiftShader: unpaced play only, for longer (GPU_PLAY_SECONDS; a frame takes longer than the
+ * frame period, so paced play would be the same), and skipped with a message where Chromium has no adapter.
  *
  * Targets (issue #7): ≥ 24 frames/s and latency under 100 ms.
  *
@@ -31,7 +35,12 @@ const WORLD_64 = join(ROOT, 'models', 'world-64');
 const TINY_WORLD = join(ROOT, 'test', 'fixtures', 'tiny-world');
 const TINY_VIDEO = join(ROOT, 'test', 'fixtures', 'tiny-model');
 const PLAY_SECONDS = 10;
+/** Software WebGPU makes a few frames a second at best: longer, for enough frames and inputs. */
+const GPU_PLAY_SECONDS = 30;
 const KEY_EVERY_MS = 250;
+/** Chromium's software WebGPU adapter (as test/studio/helpers.ts WEBGPU_FLAGS). */
+const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+const BROWSER_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'];
 
 export async function run(): Promise<BenchRow[]> {
   if (!existsSync(CHROMIUM)) {
@@ -44,15 +53,30 @@ export async function run(): Promise<BenchRow[]> {
   const built = await ensureStudioBuilt();
   if (built.error) throw new Error(built.error);
 
+  const only = process.env.CINESIM_BENCH_PLAY;
   const dataDir = await mkdtemp(join(tmpdir(), 'cinesim-bench-play-'));
   const server = await startServer(dataDir, world);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'] });
+  const rows: BenchRow[] = [];
+  try {
+    if (only !== 'webgpu') rows.push(...(await wasmRows(server.url, modelNote)));
+    if (only !== 'wasm') rows.push(...(await webgpuRows(server.url, modelNote)));
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((resolve) => server.child.once('exit', resolve));
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+/** WebAssembly: automatic threads, then 1 and 2 where automatic chose otherwise; unpaced and paced. */
+async function wasmRows(url: string, modelNote: string): Promise<BenchRow[]> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_FLAGS });
   const rows: BenchRow[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`${server.url}/#/play`);
+    await page.goto(`${url}/#/play`);
     // Automatic first, then 1 and 2 threads where automatic chose otherwise.
     await page.locator('details.play-engine').evaluate((d) => ((d as unknown as { open: boolean }).open = true));
     const measured = new Set<string>();
@@ -85,19 +109,48 @@ export async function run(): Promise<BenchRow[]> {
     if (errors.length > 0) throw new Error(`errors in the page: ${errors.join('; ')}`);
   } finally {
     await browser.close();
-    server.child.kill('SIGTERM');
-    await new Promise((resolve) => server.child.once('exit', resolve));
-    await rm(dataDir, { recursive: true, force: true });
   }
   return rows;
+}
+
+/** WebGPU on SwiftShader (a software GPU on the same cores): unpaced play, longer. */
+async function webgpuRows(url: string, modelNote: string): Promise<BenchRow[]> {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...BROWSER_FLAGS, ...WEBGPU_FLAGS] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${url}/#/play`);
+    const adapter = await page.evaluate<string | null>(
+      `navigator.gpu ? navigator.gpu.requestAdapter().then((a) => a && a.info.vendor + ' ' + a.info.architecture) : null`,
+    );
+    if (!adapter) {
+      console.error(`play-browser: Chromium with ${WEBGPU_FLAGS.join(' ')} has no WebGPU adapter; WebGPU skipped`);
+      return [];
+    }
+    await page.locator('#play-runtime', { hasText: /WebGPU|WASM/ }).waitFor({ timeout: 120_000 });
+    const runtime = ((await page.locator('#play-runtime').textContent()) ?? '').trim();
+    if (runtime !== 'WebGPU') throw new Error(`the page runs on ${runtime}, not WebGPU: ${await page.locator('#play-gpu-problem').textContent().catch(() => '')}`);
+    const group = `browser WebGPU (${adapter}, software)`;
+    await setSpeed(page, 'max');
+    const fast = await play(page, GPU_PLAY_SECONDS);
+    if (errors.length > 0) throw new Error(`errors in the page: ${errors.join('; ')}`);
+    return [
+      { group, name: 'frames/s, as fast as it can', value: fast.fps, unit: 'frames/s', note: `${modelNote}; ${availableParallelism()} cores shared with the server and the GPU` },
+      { group, name: 'input-to-frame latency, mean', value: fast.mean, unit: 'ms', note: `${fast.inputs} inputs over ${GPU_PLAY_SECONDS} s` },
+      { group, name: 'input-to-frame latency, p95', value: fast.p95, unit: 'ms' },
+    ];
+  } finally {
+    await browser.close();
+  }
 }
 
 async function setSpeed(page: Page, speed: 'max' | 'paced'): Promise<void> {
   await page.selectOption('select[aria-label="Speed"]', speed);
 }
 
-/** Restarts, lets it warm up, then plays PLAY_SECONDS pressing and releasing keys; frames/s and the latency readout. */
-async function play(page: Page): Promise<{ fps: number; mean: number; p95: number; inputs: number }> {
+/** Restarts, lets it warm up, then plays `seconds` pressing and releasing keys; frames/s and the latency readout. */
+async function play(page: Page, seconds = PLAY_SECONDS): Promise<{ fps: number; mean: number; p95: number; inputs: number }> {
   const frame = () => page.evaluate<number>(`Number(document.querySelector('#play-canvas').dataset.frame)`);
   if (await page.getByRole('button', { name: 'Resume', exact: true }).isVisible()) await page.getByRole('button', { name: 'Resume', exact: true }).click();
   await page.getByRole('button', { name: 'Restart', exact: true }).click(); // also clears the latency figures
@@ -106,7 +159,7 @@ async function play(page: Page): Promise<{ fps: number; mean: number; p95: numbe
   const t0 = performance.now();
   const keys = ['ArrowRight', 'ArrowUp', 'ArrowLeft', 'ArrowDown'];
   let inputs = 0;
-  for (let k = 0; performance.now() - t0 < PLAY_SECONDS * 1000; k++) {
+  for (let k = 0; performance.now() - t0 < seconds * 1000; k++) {
     const key = keys[Math.floor(k / 2) % keys.length];
     await (k % 2 === 0 ? page.keyboard.down(key) : page.keyboard.up(key));
     inputs++;

@@ -1,9 +1,11 @@
 /**
  * Shared by the studio tests: a real server on the tiny model (on a loopback port, restartable on the
  * same data folder and port), the studio's production build, a fresh headless Debian Chromium driven by
- * playwright-core, and screenshots saved as test artefacts (test-artifacts/studio/*.png).
+ * playwright-core (optionally with WebGPU on SwiftShader, a software GPU), and screenshots saved as test
+ * artefacts (test-artifacts/studio/*.png).
  */
 import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +29,13 @@ const CHROMIUM_FLAGS = [
   '--disable-sync',
 ];
 
+/**
+ * WebGPU without a GPU: Chromium's software adapter (SwiftShader's Vulkan, {vendor: google, architecture:
+ * swiftshader}). --disable-gpu may stay: it turns off hardware acceleration, and this adapter is software.
+ * navigator.gpu exists only in a secure context, which http://127.0.0.1 is (a data: URL is not).
+ */
+export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
+
 export interface StudioServer {
   readonly app: FastifyInstance;
   readonly url: string;
@@ -49,13 +58,18 @@ export interface Browser {
   close(): Promise<void>;
 }
 
+export interface BrowserOptions {
+  /** WebGPU on SwiftShader (WEBGPU_FLAGS); off by default. */
+  readonly webgpu?: boolean;
+}
+
 /** Debian's Chromium, headless, with a fresh profile (its own --user-data-dir) that is deleted afterwards. */
-export async function launchBrowser(viewport = { width: 1366, height: 768 }): Promise<Browser> {
+export async function launchBrowser(viewport = { width: 1366, height: 768 }, options: BrowserOptions = {}): Promise<Browser> {
   const profile = await mkdtemp(join(tmpdir(), 'cinesim-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: CHROMIUM_FLAGS,
+    args: options.webgpu ? [...CHROMIUM_FLAGS, ...WEBGPU_FLAGS] : CHROMIUM_FLAGS,
     viewport,
     locale: 'en-US',
     timeout: 30_000,
@@ -67,6 +81,31 @@ export async function launchBrowser(viewport = { width: 1366, height: 768 }): Pr
       await rm(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The WebGPU adapter Chromium offers with WEBGPU_FLAGS ("google swiftshader"), or why there is none: a
+ * blank page on a loopback server asks navigator.gpu for one.
+ */
+export async function webgpuAdapter(): Promise<{ adapter: string } | { missing: string }> {
+  if (!HAS_CHROMIUM) return { missing: `${CHROMIUM} is missing` };
+  const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>gpu</title>'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const browser = await launchBrowser(undefined, { webgpu: true });
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`);
+    const found = await page.evaluate<string>(`(async () => {
+      if (!navigator.gpu) return 'missing: navigator.gpu is undefined';
+      const adapter = await navigator.gpu.requestAdapter();
+      return adapter ? 'adapter: ' + adapter.info.vendor + ' ' + adapter.info.architecture : 'missing: requestAdapter() gave none';
+    })()`);
+    return found.startsWith('adapter: ') ? { adapter: found.slice('adapter: '.length) } : { missing: found.slice('missing: '.length) };
+  } finally {
+    await browser.close();
+    server.close();
+  }
 }
 
 /**

@@ -313,6 +313,7 @@ const en = {
   'play.threadsAuto': 'Automatic',
   'play.gpu': 'Use WebGPU when the browser has it',
   'play.notIsolated': 'This page is not cross-origin isolated, so WebAssembly runs on one thread.',
+  'play.gpuProblem': 'WebGPU could not run this model ({message}), so it runs on WebAssembly.',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -620,6 +621,7 @@ const zh: Readonly<Record<MessageKey, string>> = {
   'play.threadsAuto': '自动',
   'play.gpu': '浏览器支持时使用 WebGPU',
   'play.notIsolated': '此页面没有跨源隔离，WebAssembly 只能单线程运行。',
+  'play.gpuProblem': 'WebGPU 无法运行此模型（{message}），因此在 WebAssembly 上运行。',
 };
 
 export const MESSAGES: Readonly<Record<Lang, Readonly<Record<MessageKey, string>>>> = { en, zh };

@@ -299,6 +299,11 @@ export default function PlayPage() {
             {t('play.gpu')}
           </label>
           {backend && !backend.isolated ? <p className="muted small">{t('play.notIsolated')}</p> : null}
+          {backend?.gpuProblem !== undefined ? (
+            <p className="muted small" id="play-gpu-problem">
+              {t('play.gpuProblem', { message: backend.gpuProblem })}
+            </p>
+          ) : null}
         </details>
       </form>
     </div>

@@ -27,6 +27,8 @@ export interface Backend {
   readonly threads: number;
   /** Whether the page is cross-origin isolated (multi-threaded WebAssembly needs it). */
   readonly isolated: boolean;
+  /** Why WebGPU was asked for and available but not used (its session failed to load this model). */
+  readonly gpuProblem?: string;
 }
 
 export interface EngineCallbacks {
@@ -127,7 +129,12 @@ export class PlayEngine {
     if (this.disposed) return;
     switch (message.type) {
       case 'ready':
-        this.callbacks.ready({ name: message.backend, threads: message.threads, isolated: message.isolated });
+        this.callbacks.ready({
+          name: message.backend,
+          threads: message.threads,
+          isolated: message.isolated,
+          ...(message.gpuProblem !== undefined && { gpuProblem: message.gpuProblem }),
+        });
         return;
       case 'error':
         this.callbacks.error(message.message);

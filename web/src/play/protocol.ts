@@ -24,7 +24,8 @@ export type ToWorker =
   | { type: 'event'; code: EventCode };
 
 export type FromWorker =
-  | { type: 'ready'; backend: 'webgpu' | 'wasm'; threads: number; isolated: boolean }
+  /** `gpuProblem`: why WebGPU was asked for and the browser has an adapter, but the model runs on WebAssembly. */
+  | { type: 'ready'; backend: 'webgpu' | 'wasm'; threads: number; isolated: boolean; gpuProblem?: string }
   | {
       type: 'frame';
       /** The start (reset) it continues. */

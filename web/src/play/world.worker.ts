@@ -22,6 +22,8 @@ let loaded: Loaded | undefined;
 /** A frame is being computed: a reset waits for it (the stepper's history must not change under it). */
 let busy = false;
 let pendingReset: Extract<ToWorker, { type: 'reset' }> | undefined;
+/** One frame asked for (paused) while the last frame of play was still being made: made right after it. */
+let pendingStep = false;
 /** The reset the frames belong to; the page drops frames of an older one. */
 let play = 0;
 let action = 'none';
@@ -55,7 +57,11 @@ self.onmessage = (e: MessageEvent<ToWorker>) => {
         if (running) void loop().catch(fail);
         return;
       case 'step':
-        if (!running && !busy) void stepOnce().catch(fail);
+        if (running) return;
+        // A slow backend (a software GPU takes seconds a frame) may still be making the frame that was in
+        // flight when play was paused: the step follows it instead of being lost.
+        if (busy) pendingStep = true;
+        else void stepOnce().catch(fail);
         return;
       case 'input':
         action = message.action;
@@ -82,7 +88,7 @@ async function load(message: Extract<ToWorker, { type: 'load' }>): Promise<void>
   // one core is left to the page and the browser (ORT's threads spin while they wait, and a starved page
   // draws late: on 2 cores one thread gives more frames per second and less latency than two).
   const threads = !isolated ? 1 : message.threads === 0 ? Math.max(1, Math.min(4, cores - 1)) : message.threads;
-  const { ort, session, backend } = await createSession(message, threads);
+  const { ort, session, backend, gpuProblem } = await createSession(message, threads);
   const inputs = new Set(session.inputNames);
   const output = session.outputNames.includes('denoised') ? 'denoised' : session.outputNames[0];
   const spec = message.spec;
@@ -109,26 +115,43 @@ async function load(message: Extract<ToWorker, { type: 'load' }>): Promise<void>
   };
   const stepper = new WorldStepper(spec, denoise);
   loaded = { stepper, fps: spec.frame.fps ?? 8 };
-  post({ type: 'ready', backend, threads: backend === 'wasm' ? threads : 0, isolated });
+  post({ type: 'ready', backend, threads: backend === 'wasm' ? threads : 0, isolated, ...(gpuProblem !== undefined && { gpuProblem }) });
 }
 
 async function createSession(
   message: Extract<ToWorker, { type: 'load' }>,
   threads: number,
-): Promise<{ ort: OrtModule; session: Ort.InferenceSession; backend: 'webgpu' | 'wasm' }> {
+): Promise<{ ort: OrtModule; session: Ort.InferenceSession; backend: 'webgpu' | 'wasm'; gpuProblem?: string }> {
   const model = new Uint8Array(message.model);
+  let gpuProblem: string | undefined;
   const gpu = (navigator as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
   if (message.preferGpu && gpu && (await gpu.requestAdapter().catch(() => null))) {
     try {
       const ort = configure(await import('onnxruntime-web/webgpu'), message.ortBase, threads);
-      return { ort, session: await ort.InferenceSession.create(model, { executionProviders: ['webgpu', 'wasm'] }), backend: 'webgpu' };
-    } catch {
-      // A GPU that will not run this graph: the WebAssembly runtime below still will.
+      // NCHW, the graph's own layout. With the provider's default (NHWC) onnxruntime-web 1.30 got the tiny
+      // test model's memory convolution (6 input channels) wrong: max |Δ| 2.9 on the output against
+      // WebAssembly, frames hundreds of levels off within four steps; NCHW: 2·10⁻⁵. (world-64's 12 channels
+      // came out right either way, and as fast.) Ops the WebGPU provider lacks run on WebAssembly in the
+      // same session (ORT places shape arithmetic there on purpose); inputs and outputs stay in CPU memory,
+      // which the stepper reads and writes every step.
+      const providers = [{ name: 'webgpu', preferredLayout: 'NCHW' } as const, 'wasm'];
+      const session = await ort.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: providers });
+      return { ort, session, backend: 'webgpu' };
+    } catch (error) {
+      // A GPU that will not run this graph: the WebAssembly runtime below still will; the page says why.
+      gpuProblem = error instanceof Error ? error.message : String(error);
     }
   }
   const ort = configure(await import('onnxruntime-web/wasm'), message.ortBase, threads);
-  return { ort, session: await ort.InferenceSession.create(model, { executionProviders: ['wasm'], graphOptimizationLevel: 'all' }), backend: 'wasm' };
+  const session = await ort.InferenceSession.create(model, { ...SESSION_OPTIONS, executionProviders: ['wasm'] });
+  return { ort, session, backend: 'wasm', ...(gpuProblem !== undefined && { gpuProblem }) };
 }
+
+/**
+ * Errors only in the console: a session's own log starts at warnings, and the WebGPU session warns on
+ * every load that some nodes run on the CPU, which is by design (`ort.env.logLevel` does not reach it).
+ */
+const SESSION_OPTIONS = { graphOptimizationLevel: 'all', logSeverityLevel: 3 } as const;
 
 function configure(ort: OrtModule, base: string, threads: number): OrtModule {
   ort.env.wasm.wasmPaths = `${base}/ort/${ort.env.versions.web}/`;
@@ -164,6 +187,10 @@ async function stepOnce(): Promise<void> {
   stepEstimateMs = stepEstimateMs === 0 ? stepMs : 0.8 * stepEstimateMs + 0.2 * stepMs;
   post({ type: 'frame', play, frame, index: loaded.stepper.frameIndex, inputId: used, stepMs }, [frame.buffer]);
   applyReset(); // one that came while this frame was made
+  if (pendingStep) {
+    pendingStep = false;
+    if (!running) await stepOnce();
+  }
 }
 
 async function loop(): Promise<void> {
