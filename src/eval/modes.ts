@@ -239,7 +239,7 @@ async function throughVae(pipe: VideoPipeline, image: VideoFrames): Promise<Vide
 async function measureExtend(ctx: ModesContext): Promise<ExtendFigures> {
   const { pipe, settings } = ctx;
   const format = formatOf(settings);
-  const prefixFrames = extendPrefixFrames(pipe.manifest, settings.frames);
+  const prefixFrames = extendPrefixFrames(pipe.manifest);
   const tc = pipe.manifest.vae.temporalCompression;
   const delivered: SeamContinuity[] = [];
   const decoded: SeamContinuity[] = [];

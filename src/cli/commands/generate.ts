@@ -138,7 +138,7 @@ async function generateCommand(prompt: string, flags: GenerateFlags): Promise<vo
       resultSeed = result.seed;
       genSeconds = result.timings.total / 1000;
     } else {
-      const n = extend ? engine.extendPrefixFrames(pipe.manifest, extend.video.count) : 0; // the clip's last frames
+      const n = extend ? engine.extendPrefixFrames(pipe.manifest) : 0; // the clip's last frames
       const prefixFrames = extend ? media.sliceVideo(extend.video, extend.video.count - n, n) : undefined;
       const prefixSeconds = prefixFrames ? (prefixFrames.count - 1) / fpsUsed : 0;
       const total = newSeconds + prefixSeconds;
