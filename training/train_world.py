@@ -9,8 +9,9 @@ is at s = 1, the state the engine's first (often only) sampling step starts from
 rollouts need, since the model then reads its own frames:
 - context noise: context frames are noised to a random level given to the network, so small errors in
   generated context look like training noise (the engine uses a small fixed level, manifest.sampling);
-- own rollouts: after `rollout_from` of the run, part of each batch has its newest context frame replaced
-  by the model's own prediction of it, quantised to uint8 as the engine does;
+- own rollouts: after `rollout_from` of the run, part of each batch has its newest 1…`rollout_horizon`
+  context frames replaced by the model's own chained predictions of them (from the true frames before),
+  quantised to uint8 as the engine does, so it learns to read, and repair, the blur of its own frames;
 - changed pixels weigh more in the loss: most of a frame is a copy of the last one, the agent's motion is
   what matters.
 """
@@ -38,6 +39,7 @@ class Config:
     val_data: str = ""
     out: str = "training/runs/world"
     resume: bool = False
+    init: str = ""                    # warm start from a checkpoint's EMA weights (training/checkpoints/world-64/world.pt)
     max_clips: int = 0
     # model
     context: int = 4
@@ -56,6 +58,7 @@ class Config:
     change_weight: float = 4.0        # extra loss weight on pixels that changed since the last frame
     rollout_from: float = 0.4         # fraction of the run after which own rollouts start
     rollout_share: float = 0.5        # of each batch, once started
+    rollout_horizon: int = 1          # own frames chained, drawn from 1..this per batch (at most context)
     ema: float = 0.999
     log_every: int = 25
     eval_every: int = 500
@@ -83,6 +86,14 @@ def main() -> None:
         opt.load_state_dict(ckpt["optimizer"])
         ema.shadow = ckpt["ema"]
         step = ckpt["step"]
+    elif cfg.init:
+        init = load_checkpoint(cfg.init)
+        if init["world_config"] != asdict(wcfg):
+            sys.exit(f"--init {cfg.init}: its network ({init['world_config']}) differs from this one ({asdict(wcfg)})")
+        weights = {k: v.float() for k, v in init["ema"].items()}
+        model.load_state_dict(weights)
+        ema.shadow = {k: v.clone() for k, v in weights.items()}
+        log.log(event="init", path=cfg.init, steps_before=init["step"])   # a new run: warm-up, schedule from 0
     log.log(event="start", params=count_params(model), device=str(device), config=asdict(cfg),
             clips=data.n, frames=data.length, fps=data.meta["fps"])
 
@@ -101,9 +112,10 @@ def main() -> None:
             group["lr"] = cosine_lr(step, cfg.lr, cfg.warmup, cfg.max_steps, time_fraction=budget.fraction())
         ep, t = data.pick(rng, cfg.batch, cfg.event_share)
         rollout = progress >= cfg.rollout_from
-        w = data.window(ep, t, extra=1 if rollout else 0)
+        horizon = int(rng.integers(1, min(cfg.rollout_horizon, cfg.context) + 1)) if rollout else 0
+        w = data.window(ep, t, extra=horizon)
         if rollout:
-            w["context"] = own_rollout(model, data, w, ep, t, rng, cfg.rollout_share, cfg.context)
+            w["context"] = own_rollout(model, data, w, ep, t, rng, cfg.rollout_share, cfg.context, horizon)
         loss = train_loss(model, w, rng, cfg)
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -150,23 +162,27 @@ def train_loss(model: WorldModel, w: dict, rng: np.random.Generator, cfg: Config
 
 @torch.no_grad()
 def own_rollout(model: WorldModel, data: GameWindows, w: dict, ep: np.ndarray, t: np.ndarray,
-                rng: np.random.Generator, share: float, k: int) -> torch.Tensor:
-    """The K-frame context for the targets, with the newest frame replaced, for `share` of the batch, by the
-    model's one-step prediction of it from the K frames before (quantised like generated frames)."""
-    ctx, act = w["context"], w["actions"]                       # K + 1 frames and actions
-    own = np.flatnonzero((rng.random(len(t)) < share) & (t >= 2))
-    w["actions"] = act[:, 1:]
-    context = ctx[:, 3:].clone()
+                rng: np.random.Generator, share: float, k: int, horizon: int) -> torch.Tensor:
+    """The K-frame context for the targets, with its newest `horizon` frames replaced, for `share` of the
+    batch, by the model's own chained one-step predictions (quantised like generated frames): frame
+    t − horizon from the true K frames before it, then each next one from a context holding the earlier
+    predictions, as in play. `w` holds K + horizon frames and actions; its actions are cut to the last K."""
+    ctx, act = w["context"], w["actions"]                       # K + horizon frames and actions
+    w["actions"] = act[:, horizon:]
+    context = ctx[:, 3 * horizon:].clone()
+    own = np.flatnonzero((rng.random(len(t)) < share) & (t >= horizon + 1))
     if len(own) == 0:
         return context
-    prev = data.window(ep[own], t[own] - 1)                      # memory and event of the step before
     model.eval()
     b = len(own)
-    one = torch.ones(b)
-    pred = model(torch.randn(b, 3, *ctx.shape[2:]), one, ctx[own, :3 * k], torch.zeros(b), act[own, :k],
-                 prev["event"], prev["memory"])
+    frames = ctx[own].clone()                                   # the sequence, own frames written in
+    for j in range(horizon):
+        step = data.window(ep[own], t[own] - horizon + j)       # memory and event of that step
+        pred = model(torch.randn(b, 3, *ctx.shape[2:]), torch.ones(b), frames[:, 3 * j:3 * (j + k)], torch.zeros(b),
+                     act[own, j:j + k], step["event"], step["memory"])
+        frames[:, 3 * (j + k):3 * (j + k + 1)] = to_planes(from_planes(pred)[:, None])
     model.train()
-    context[own, -3:] = to_planes(from_planes(pred)[:, None])
+    context[own] = frames[:, 3 * horizon:]
     return context
 
 

@@ -41,9 +41,14 @@ describe.skipIf(!hasTorch)('world-model recipe smoke run', () => {
 
     const common = [`--data=${data}`, '--max_steps=2', '--batch=4', '--log_every=1', '--threads=2'];
     const worldLog = await run(PYTHON, ['training/train_world.py', ...common, `--out=${work}/world`, '--channels=8,8,16',
-      '--memory=2,4', '--rollout_from=0', '--eval_every=1000']);
+      '--memory=2,4', '--rollout_from=0', '--rollout_horizon=3', '--eval_every=1000']);
     expect(worldLog).toContain('event=final');
     expect(worldLog).toContain('rollout=True');
+    // A warm start from those weights, on a dataset given as several folders (as the GPU script writes it).
+    const warmLog = await run(PYTHON, ['training/train_world.py', ...common, `--data=${data},${data}`, `--out=${work}/world-warm`,
+      '--channels=8,8,16', '--memory=2,4', `--init=${work}/world/ckpt.pt`, '--eval_every=1000']);
+    expect(warmLog).toMatch(/event=init .*steps_before=2/);
+    expect(warmLog).toMatch(/clips=6/);
     await run(PYTHON, ['training/train_world_probe.py', ...common, `--out=${work}/probe`, '--width=4', '--feature_dim=8']);
     await run(PYTHON, ['training/export_world.py', `--world=${work}/world/ckpt.pt`, `--out=${work}/world-model`, '--name=smoke-world']);
     await run(PYTHON, ['training/export_world.py', `--probe=${work}/probe/ckpt.pt`, `--out=${work}/probe-model`, '--name=smoke-probe']);

@@ -16,12 +16,14 @@ from .data import load_clipset
 
 class GameWindows:
     def __init__(self, folder: str, context: int, memory: list[int], max_clips: int = 0):
-        clips = load_clipset(folder, max_clips)
-        self.meta = clips.meta
-        if self.meta.get("kind") != "game":
-            raise ValueError(f"{folder}: a world model trains on a game dataset, this one is {self.meta.get('kind')!r}")
-        self.frames = clips.frames                                    # uint8 [N,F,H,W,3]
-        self.records = clips.records
+        # One folder, or several comma-separated (one dataset written by parallel processes with --start).
+        sets = [load_clipset(f, max_clips) for f in folder.split(",")]
+        self.meta = {**sets[0].meta, "count": sum(c.meta["count"] for c in sets)}
+        for f, c in zip(folder.split(","), sets):
+            if c.meta.get("kind") != "game":
+                raise ValueError(f"{f}: a world model trains on a game dataset, this one is {c.meta.get('kind')!r}")
+        self.frames = sets[0].frames if len(sets) == 1 else np.concatenate([c.frames for c in sets])  # uint8 [N,F,H,W,3]
+        self.records = [r for c in sets for r in c.records]
         self.n, self.length = self.frames.shape[:2]
         self.k = context
         self.offsets = np.array(sorted(memory, reverse=True), np.int64)   # oldest first

@@ -12,12 +12,15 @@ if [ ! -x "$WORK/node" ]; then
 fi
 echo "node $($WORK/node --version); $("$PY" -c 'import torch; print("torch", torch.__version__, "cuda", torch.cuda.is_available())')"
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
-if [ ! -f "$DATA/.done" ]; then
-  t=$(date +%s)
-  training/gpu/datasets.sh "$WORK/node" .gpu/cinesim.mjs "$DATA" "${CLIPS:-48000}"
-  touch "$DATA/.done"
-  echo "datasets written in $(( $(date +%s) - t )) s"
+# The video model's datasets (written once per machine); world.sh sets SKIP_T2V, it reads play recordings.
+if [ -z "${SKIP_T2V:-}" ]; then
+  if [ ! -f "$DATA/.done" ]; then
+    t=$(date +%s)
+    training/gpu/datasets.sh "$WORK/node" .gpu/cinesim.mjs "$DATA" "${CLIPS:-48000}"
+    touch "$DATA/.done"
+    echo "datasets written in $(( $(date +%s) - t )) s"
+  fi
+  folders() { ls -d "$DATA"/$1-p* | paste -sd, -; }
+  TRAIN_DATA="$(folders t2v-64x64),$(folders t2v-112x64),$(folders t2v-64x112)"
+  VAL_DATA="$DATA/val-64x64-p0"
 fi
-folders() { ls -d "$DATA"/$1-p* | paste -sd, -; }
-TRAIN_DATA="$(folders t2v-64x64),$(folders t2v-112x64),$(folders t2v-64x112)"
-VAL_DATA="$DATA/val-64x64-p0"
