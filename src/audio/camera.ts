@@ -12,7 +12,7 @@
  * Coordinates are pixel centres: pixel (i, j) is the point (i, j).
  */
 import { frameAt, type VideoFrames } from '../media/frames.ts';
-import { histogramMedian } from './stats.ts';
+import { histogramMedian, median } from './stats.ts';
 
 /** x ↦ a·x + b (both axes share the scale a): a similarity without rotation. */
 export interface Similarity {
@@ -269,7 +269,8 @@ function fitPyramid(anchor: Plane, anchorHalf: Plane | undefined, next: Plane, n
  * anchor once the view has moved a fifth of the frame): at 24 fps a pan moves the picture half a pixel
  * per frame, too little to tell from noise, but several pixels from the anchor. The fit starts from the
  * previous frame's motion extrapolated (camera moves are smooth). The clip counts as a camera move when
- * the background supports most frames' fits; otherwise every frame keeps the identity.
+ * the background supports most frames' fits; otherwise every frame keeps the identity. A moving path is
+ * then steadied: a step far from the clip's typical step is a misfit (see steadied).
  */
 export function estimateCamera(video: VideoFrames): CameraPath {
   const n = video.count;
@@ -301,5 +302,29 @@ export function estimateCamera(video: VideoFrames): CameraPath {
     } else prevToAnchor = toAnchor;
   }
   const moving = n > 1 && supportedFrames >= MOVING_SHARE * (n - 1);
-  return { toFirst: moving ? toFirst : toFirst.map(() => IDENTITY), moving };
+  return { toFirst: moving ? steadied(toFirst, cx, cy, Math.min(video.width, video.height)) : toFirst.map(() => IDENTITY), moving };
+}
+
+/**
+ * A frame-to-frame step whose zoom or shift is further than this from the clip's median step is a misfit:
+ * a camera moves smoothly, but where objects fill the border cells (large ones, or falling ones over a
+ * background of a few stars) the fit can follow them for some frames, and every later frame inherits
+ * the error through the chain. Fixed tolerances, not the steps' own spread: when a third of them
+ * are misfits, their spread hides them.
+ */
+const STEP_ZOOM_TOLERANCE = 0.01;
+/** Share of the frame's short side. */
+const STEP_SHIFT_TOLERANCE = 0.01;
+
+/** The path with misfit steps (see STEP_ZOOM_TOLERANCE) replaced by the clip's median step. */
+function steadied(toFirst: readonly Similarity[], cx: number, cy: number, short: number): Similarity[] {
+  const steps = toFirst.slice(1).map((s, i) => toCentred(compose(invert(toFirst[i]), s), cx, cy));
+  if (steps.length < 3) return [...toFirst];
+  const mid: PairMotion = { tx: median(steps.map((m) => m.tx)), ty: median(steps.map((m) => m.ty)), s: median(steps.map((m) => m.s)) };
+  const shift = STEP_SHIFT_TOLERANCE * short;
+  const misfit = (m: PairMotion) => Math.abs(m.s - mid.s) > STEP_ZOOM_TOLERANCE || Math.abs(m.tx - mid.tx) > shift || Math.abs(m.ty - mid.ty) > shift;
+  const usual = fromCentred(mid, cx, cy);
+  const out: Similarity[] = [toFirst[0]];
+  steps.forEach((m, i) => out.push(compose(out[i], misfit(m) ? usual : fromCentred(m, cx, cy))));
+  return out;
 }

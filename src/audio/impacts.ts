@@ -12,11 +12,13 @@
  * others. The noise a candidate must stand out from is read from the second differences' distances to
  * their regimes, which a run bouncing every few frames does not inflate.
  *
- * A velocity change is an impact only when it opposes the motion before it: a bounce reverses the normal
- * velocity, a landing or a stop removes it. A take-off (from rest) or an object set moving by a blow
- * gains velocity from nothing and is not an impact. Impacts of two tracks at the same moment, close
- * enough to touch, are one collision. An impact is reported where it hit: at the object's edge on the
- * side it was pushed from (the event's place, not the object's centre, a radius away for a big object).
+ * A velocity change is an impact only when it opposes the motion before it, by about as much as that
+ * motion (a bounce reverses the normal velocity, a landing or a stop removes it; a smaller change is a
+ * track drifting, a larger one a track jumping between objects). A take-off (from rest) or an object set
+ * moving by a blow gains velocity from nothing and is not an impact. Impacts of two tracks at the same
+ * moment, close enough to touch, are one collision. An impact is reported where it hit: at the object's
+ * edge on the side it was pushed from (the event's place, not the object's centre, a radius away for a
+ * big object).
  */
 import type { SoundImpact } from './events.ts';
 import { median, quantile } from './stats.ts';
@@ -38,14 +40,25 @@ export interface ImpactOptions {
 /** Smallest velocity change reported, in pixels per frame (quantisation and anti-aliasing stay well below). */
 const MIN_JUMP = 0.8;
 /** The jump must also stand this many noise deviations (of the track's own second differences) out. */
-const NOISE_FACTOR = 6;
-/** The speed into the change before it must be at least this share of the change (a bounce has ½ or more, a stop all of it). */
-const MIN_APPROACH = 0.3;
+const NOISE_FACTOR = 4;
+/**
+ * The speed into the change before it must be at least this share of the change: a bounce has ½ or more
+ * (½ when perfectly elastic), a stop all of it; less is a change larger than any bounce, mostly a track
+ * jumping between objects (on the bench's clips half of these were false alarms).
+ */
+const MIN_APPROACH = 0.4;
 /**
  * ... and at least this many pixels per frame: a slower approach moves the object less than a pixel a frame,
  * which cannot be timed to a frame (what is left of such a change is tracking noise).
  */
 const MIN_APPROACH_SPEED = 0.8;
+/**
+ * The speed into the change must be at most this many times the change: a bounce or a stop against
+ * something takes away at least the normal speed (Δv between v and 2v), so a change much smaller than
+ * the speed into it is a track drifting as blobs merge and split, not an impact (on the bench's clips
+ * three in five of these were false alarms).
+ */
+const MAX_APPROACH = 1.4;
 /** Values within this many noise deviations (and at least MIN_CLUSTER pixels) of each other form a baseline cluster. */
 const CLUSTER_NOISE = 3;
 const MIN_CLUSTER = 0.35;
@@ -286,9 +299,9 @@ function scanPairs(run: Run, ax: Float64Array, ay: Float64Array, gravity: number
     return [densest(xs, run.tolerance).mean, densest(ys, run.tolerance).mean];
   };
   // The regime a second difference belongs to: the nearest of the explanations, if one is near.
-  const regime = (explanations: readonly [number, number][], j: number, fallback: [number, number], limit: number): [number, number] => {
-    if (j < 1 || j > m - 2) return fallback;
-    let best = fallback, bestD = Infinity;
+  const regime = (explanations: readonly [number, number][], j: number, limit: number): [number, number] | undefined => {
+    if (j < 1 || j > m - 2) return undefined;
+    let best: [number, number] | undefined, bestD = Infinity;
     for (const e of explanations) {
       const d = Math.hypot(ax[j] - e[0], ay[j] - e[1]);
       if (d < bestD) {
@@ -296,7 +309,7 @@ function scanPairs(run: Run, ax: Float64Array, ay: Float64Array, gravity: number
         best = e;
       }
     }
-    return bestD <= limit ? best : fallback;
+    return bestD <= limit ? best : undefined;
   };
   const threshold = Math.max(MIN_JUMP, NOISE_FACTOR * run.sigma);
   const found: (Candidate | undefined)[] = new Array(m);
@@ -314,9 +327,10 @@ function scanPairs(run: Run, ax: Float64Array, ay: Float64Array, gravity: number
     // regime after is this one's before (a landing, then a take-off from rest); likewise at the pair after.
     const prev = accepted[k - 1];
     const broken: [number, number] = gravity !== undefined ? [0, gravity] : base;
-    const before: [number, number] = prev ? [prev.gx, prev.gy] : regime(explanations, k - 1, broken, threshold);
+    const known: [number, number] | undefined = prev ? [prev.gx, prev.gy] : regime(explanations, k - 1, threshold);
+    const before = known ?? broken;
     const next = accepted[k + 1];
-    const after: [number, number] = next ? next.before : regime(explanations, k + 2, broken, threshold);
+    const after: [number, number] = next ? next.before : (regime(explanations, k + 2, threshold) ?? broken);
     // D(k + s) = d0 + d1·s + dg·s²/2 with D(k) = −r1, D(k + 1) = r0.
     const r0x = ax[k] - before[0], r0y = ay[k] - before[1];
     const r1x = ax[k + 1] - after[0], r1y = ay[k + 1] - after[1];
@@ -348,7 +362,13 @@ function scanPairs(run: Run, ax: Float64Array, ay: Float64Array, gravity: number
       vx = prev.vx + prev.gx * dt;
       vy = prev.vy + prev.gy * dt;
     }
-    if (-(vx * jx + vy * jy) < Math.max(MIN_APPROACH * size, MIN_APPROACH_SPEED)) continue;
+    let approach = -(vx * jx + vy * jy);
+    // Where the regime before is not known (the run starts there, or the second difference fits none) and
+    // the object had not moved over (k − 1, k), free flight is only a guess, and it would lend a take-off
+    // from rest a fall into it: such an object was at rest.
+    const dx = obs[k].x - obs[k - 1].x, dy = obs[k].y - obs[k - 1].y;
+    if (!known && Math.hypot(dx, dy) < MIN_APPROACH_SPEED) approach = Math.min(approach, -(dx * jx + dy * jy));
+    if (approach < Math.max(MIN_APPROACH * size, MIN_APPROACH_SPEED) || approach > MAX_APPROACH * size) continue;
     // What the impact explains: the fitted gap at k + 1 and minus it at k (the regimes keep the rest).
     const at = (t: number): [number, number] => [vx0 * (t - phi) + (dgx * (t - phi) ** 2) / 2, vy0 * (t - phi) + (dgy * (t - phi) ** 2) / 2];
     const [e0x, e0y] = at(1), [mx, my] = at(0);
