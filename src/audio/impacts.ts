@@ -14,7 +14,9 @@
  *
  * A velocity change is an impact only when it opposes the motion before it, by about as much as that
  * motion (a bounce reverses the normal velocity, a landing or a stop removes it; a smaller change is a
- * track drifting, a larger one a track jumping between objects). A take-off (from rest) or an object set
+ * track drifting, a larger one a track jumping between objects). Where another object is within reach, the
+ * motion may also be taken relative to that object's (two moving objects collide by their relative velocity:
+ * one hit from behind gains speed along its motion). A take-off (from rest) or an object set
  * moving by a blow gains velocity from nothing and is not an impact. Impacts of two tracks at the same
  * moment, close enough to touch, are one collision. An impact is reported where it hit: at the object's
  * edge on the side it was pushed from (the event's place, not the object's centre, a radius away for a
@@ -99,10 +101,12 @@ export function detectImpacts(tracks: readonly Track[], options: ImpactOptions):
   const { toScene, fromScene } = options;
   // Runs of every track first: gravity is one for the whole clip, so a track with too little free flight of
   // its own to show it (a fall that bounces every two frames at 8 fps) borrows the clip's.
-  const runsOf = tracks.map((track) => reliableRuns(toScene ? mapTrack(track, toScene) : track).map(secondDifferences));
+  const inScene = toScene ? tracks.map((track) => mapTrack(track, toScene)) : tracks;
+  const runsOf = inScene.map((track) => reliableRuns(track).map(secondDifferences));
   const clipGravity = gravityOf(runsOf.flat());
+  const moving = neighbourVelocities(inScene);
   const found: TrackImpact[] = [];
-  tracks.forEach((track, i) => found.push(...trackImpacts(track, runsOf[i], clipGravity)));
+  tracks.forEach((track, i) => found.push(...trackImpacts(track, runsOf[i], clipGravity, (f, x, y, r) => moving(i, f, x, y, r))));
   const onScreen = fromScene
     ? found.map((f) => {
         const [x, y] = fromScene(Math.round(f.at), f.x, f.y);
@@ -132,10 +136,30 @@ function reliableRuns(track: Track): Observation[][] {
   return runs.filter((r) => r.length >= 4);
 }
 
-function trackImpacts(track: Track, runs: readonly Run[], clipGravity: number | undefined): TrackImpact[] {
+/** Velocities over (f − 1, f) of the other tracks whose object is within reach of (x, y) at frame f or f + 1. */
+type Neighbours = (frame: number, x: number, y: number, radius: number) => [number, number][];
+
+function neighbourVelocities(tracks: readonly Track[]): (self: number, frame: number, x: number, y: number, radius: number) => [number, number][] {
+  const byFrame = tracks.map((t) => new Map(t.observations.map((o) => [o.frame, o])));
+  const radii = tracks.map((t) => Math.sqrt(median(t.observations.map((o) => o.area)) / Math.PI));
+  return (self, f, x, y, radius) => {
+    const out: [number, number][] = [];
+    byFrame.forEach((obs, j) => {
+      if (j === self) return;
+      const a = obs.get(f - 1), b = obs.get(f), c = obs.get(f + 1);
+      if (!a || !b) return;
+      const reach = COLLISION_REACH * (radius + radii[j]) + 2;
+      const near = Math.hypot(b.x - x, b.y - y) <= reach || (c !== undefined && Math.hypot(c.x - x, c.y - y) <= reach);
+      if (near) out.push([b.x - a.x, b.y - a.y]);
+    });
+    return out;
+  };
+}
+
+function trackImpacts(track: Track, runs: readonly Run[], clipGravity: number | undefined, neighbours: Neighbours): TrackImpact[] {
   const radius = Math.sqrt(median(track.observations.map((o) => o.area)) / Math.PI);
   const gravity = gravityOf(runs) ?? clipGravity;
-  return runs.flatMap((run) => runImpacts(withRegimeNoise(run, gravity), track.id, radius, gravity));
+  return runs.flatMap((run) => runImpacts(withRegimeNoise(run, gravity), track.id, radius, gravity, neighbours));
 }
 
 /**
@@ -213,7 +237,7 @@ function gravityOf(runs: readonly Run[]): number | undefined {
 }
 
 /** Impacts of one run (see scanPairs for how a pair of frames is judged and measured). */
-function runImpacts(run: Run, id: number, radius: number, gravity: number | undefined): TrackImpact[] {
+function runImpacts(run: Run, id: number, radius: number, gravity: number | undefined, neighbours: Neighbours): TrackImpact[] {
   const ax = Float64Array.from(run.ax), ay = Float64Array.from(run.ay);
   const found: TrackImpact[] = [];
   const taken = new Set<number>();
@@ -222,7 +246,7 @@ function runImpacts(run: Run, id: number, radius: number, gravity: number | unde
   // differences, and the weaker hides behind the stronger. So each pass removes what the impacts it found
   // explain (what is left of each second difference is its side's regime) and looks again.
   for (let pass = 0; pass < PASSES; pass++) {
-    const more = scanPairs(run, ax, ay, gravity, accepted).filter((c) => !taken.has(c.k));
+    const more = scanPairs(run, ax, ay, gravity, accepted, (f, x, y) => neighbours(f, x, y, radius)).filter((c) => !taken.has(c.k));
     if (more.length === 0) break;
     for (const c of more) {
       taken.add(c.k);
@@ -285,7 +309,14 @@ const ROOT_STEPS = 40;
  * close between k and k + 1 (a one-frame glitch of the centroid gives +e, −2e, +e) is no impact, and the
  * change must oppose the motion just before it (a take-off starts from rest).
  */
-function scanPairs(run: Run, ax: Float64Array, ay: Float64Array, gravity: number | undefined, accepted: readonly (Candidate | undefined)[]): Candidate[] {
+function scanPairs(
+  run: Run,
+  ax: Float64Array,
+  ay: Float64Array,
+  gravity: number | undefined,
+  accepted: readonly (Candidate | undefined)[],
+  neighbours: (frame: number, x: number, y: number) => [number, number][],
+): Candidate[] {
   const { obs } = run;
   const m = obs.length;
   const xs: number[] = [], ys: number[] = [];
@@ -368,7 +399,9 @@ function scanPairs(run: Run, ax: Float64Array, ay: Float64Array, gravity: number
     // from rest a fall into it: such an object was at rest.
     const dx = obs[k].x - obs[k - 1].x, dy = obs[k].y - obs[k - 1].y;
     if (!known && Math.hypot(dx, dy) < MIN_APPROACH_SPEED) approach = Math.min(approach, -(dx * jx + dy * jy));
-    if (approach < Math.max(MIN_APPROACH * size, MIN_APPROACH_SPEED) || approach > MAX_APPROACH * size) continue;
+    const fits = (a: number) => a >= Math.max(MIN_APPROACH * size, MIN_APPROACH_SPEED) && a <= MAX_APPROACH * size;
+    // Against another moving object the approach is their relative velocity, not this one's alone.
+    if (!fits(approach) && !neighbours(obs[k].frame, obs[k].x, obs[k].y).some(([ux, uy]) => fits(-((vx - ux) * jx + (vy - uy) * jy)))) continue;
     // What the impact explains: the fitted gap at k + 1 and minus it at k (the regimes keep the rest).
     const at = (t: number): [number, number] => [vx0 * (t - phi) + (dgx * (t - phi) ** 2) / 2, vy0 * (t - phi) + (dgy * (t - phi) ** 2) / 2];
     const [e0x, e0y] = at(1), [mx, my] = at(0);

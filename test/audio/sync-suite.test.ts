@@ -3,8 +3,8 @@
  * against the simulator's events, ±1 frame, by the truth rule of src/audio/sync.ts.
  *
  * The target is 90% precision and recall. The detector does not reach it yet, so this test holds the
- * figures it does reach as floors (measured 2026-11-22: precision 86.3%, recall 74.3%, and 92.5% recall
- * at 128x128 @ 24 fps; the floors sit two points below for floating-point differences between machines).
+ * figures it does reach as floors (measured 2026-11-22: precision 86.2%, recall 75.3%, and 92.5% recall
+ * at 128x128 @ 24 fps; the floors sit about two points below for floating-point differences between machines).
  * Raise them when the detector improves.
  * Its own file so vitest runs it beside the other audio tests.
  */
@@ -21,10 +21,10 @@ describe('sound sync on rendered clips', () => {
     expect(report.overall.clips).toBe(100);
     expect(visible.truths).toBeGreaterThan(300);
     expect(visible.precision).toBeGreaterThanOrEqual(0.84);
-    expect(visible.recall).toBeGreaterThanOrEqual(0.72);
+    expect(visible.recall).toBeGreaterThanOrEqual(0.73);
     // The best-sampled format (128x128 at 24 fps) does much better.
     expect(report.byFormat['128x128@24'].visible.recall).toBeGreaterThanOrEqual(0.9);
     // Strict scoring (every logged contact is truth) recalls far less: most contacts are sub-pixel.
     expect(strict.recall).toBeLessThan(visible.recall);
-  });
+  }, 240_000); // ~20 s on an idle machine; four times that while training shares the 2 cores
 });
