@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp, type ServerConfigInput } from '../../src/server/index.ts';
+import { ensureStudioBuilt } from '../../src/server/studio/build.ts';
 import { ROOT, testConfig } from '../server/helpers.ts';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -106,6 +107,35 @@ export async function webgpuAdapter(): Promise<{ adapter: string } | { missing: 
     await browser.close();
     server.close();
   }
+}
+
+/** What a browser test block opens: the studio on a server, a fresh browser, one page and its errors. */
+export interface StudioPage {
+  readonly server: StudioServer;
+  readonly browser: Browser;
+  readonly page: Page;
+  readonly errors: string[];
+}
+
+/**
+ * The studio built (the production build, made once), a server on `dataDir`, a fresh Chromium and one page
+ * whose errors are collected; `closeStudioPage` ends them. For a describe block's beforeAll / afterAll.
+ */
+export async function openStudioPage(
+  dataDir: string,
+  options: { server?: ServerConfigInput; viewport?: { width: number; height: number }; browser?: BrowserOptions } = {},
+): Promise<StudioPage> {
+  const build = await ensureStudioBuilt();
+  if (build.error) throw new Error(`the studio did not build: ${build.error}`);
+  const server = await startStudioServer(dataDir, options.server);
+  const browser = await launchBrowser(options.viewport, options.browser);
+  const page = await browser.context.newPage();
+  return { server, browser, page, errors: watchErrors(page) };
+}
+
+export async function closeStudioPage(opened: Partial<StudioPage> | undefined): Promise<void> {
+  await opened?.browser?.close();
+  await opened?.server?.close();
 }
 
 /**

@@ -20,13 +20,14 @@ import { gameStart } from '../../src/engine/world/start.ts';
 import { ensureStudioBuilt } from '../../src/server/studio/build.ts';
 import { startApp, tempDir } from '../server/helpers.ts';
 import {
+  closeStudioPage,
   dropImage,
   HAS_CHROMIUM,
   launchBrowser,
+  openStudioPage,
   screenshot,
   startStudioServer,
   waitUntil,
-  watchErrors,
   webgpuAdapter,
   WEBGPU_FLAGS,
   type Browser,
@@ -185,18 +186,10 @@ describe.skipIf(!HAS_CHROMIUM)('the Play page in a browser', { timeout: 60_000 }
   let errors: string[];
 
   beforeAll(async () => {
-    const build = await ensureStudioBuilt();
-    expect(build.error).toBeUndefined();
-    server = await startStudioServer(await tempDir('cinesim-play-'), { world: TINY_WORLD });
-    browser = await launchBrowser(VIEWPORT);
-    page = await browser.context.newPage();
-    errors = watchErrors(page);
+    ({ server, browser, page, errors } = await openStudioPage(await tempDir('cinesim-play-'), { server: { world: TINY_WORLD }, viewport: VIEWPORT }));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeStudioPage({ browser, server }));
 
   const button = (name: string) => buttonIn(page, name);
   /** The whole page from its top (a full-page shot of a scrolled page repeats the sticky header mid-page). */
@@ -384,17 +377,14 @@ describe.skipIf(!('adapter' in WEBGPU))('the Play page on WebGPU (SwiftShader, a
   let errors: string[];
 
   beforeAll(async () => {
-    expect((await ensureStudioBuilt()).error).toBeUndefined();
-    server = await startStudioServer(await tempDir('cinesim-play-gpu-'), { world: TINY_WORLD });
-    browser = await launchBrowser(VIEWPORT, { webgpu: true });
-    page = await browser.context.newPage();
-    errors = watchErrors(page);
+    ({ server, browser, page, errors } = await openStudioPage(await tempDir('cinesim-play-gpu-'), {
+      server: { world: TINY_WORLD },
+      viewport: VIEWPORT,
+      browser: { webgpu: true },
+    }));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeStudioPage({ browser, server }));
 
   const button = (name: string) => buttonIn(page, name);
 

@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import type { Video } from '../../src/server/schemas/videos.ts';
 import { ensureStudioBuilt } from '../../src/server/studio/build.ts';
 import { tempDir } from '../server/helpers.ts';
-import { dropImage, HAS_CHROMIUM, launchBrowser, screenshot, startStudioServer, waitUntil, watchErrors, type Browser, type StudioServer } from './helpers.ts';
+import { closeStudioPage, dropImage, HAS_CHROMIUM, launchBrowser, openStudioPage, screenshot, startStudioServer, waitUntil, watchErrors, type Browser, type StudioServer } from './helpers.ts';
 
 const PROMPT = 'a small red ball bounces on green grass';
 const REMIX_PROMPT = 'a small blue ball bounces on green grass';
@@ -35,19 +35,11 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
   let errors: string[];
 
   beforeAll(async () => {
-    const build = await ensureStudioBuilt();
-    expect(build.error).toBeUndefined();
     dataDir = await tempDir('cinesim-studio-');
-    server = await startStudioServer(dataDir, { debug: DEBUG });
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    errors = watchErrors(page);
+    ({ server, browser, page, errors } = await openStudioPage(dataDir, { server: { debug: DEBUG } }));
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(() => closeStudioPage({ browser, server }));
 
   const api = async <T,>(path: string): Promise<T> => (await fetch(server.url + path)).json() as Promise<T>;
   const videos = async () => (await api<{ data: Video[] }>('/v1/videos?limit=100')).data;
