@@ -105,7 +105,6 @@ export { consoleLogger, type Logger } from './log.ts';
 export {
   generateLongVideo,
   chunkPlan,
-  defaultContext,
   extendPrefixFrames,
   promptSchedule,
   type Anchor,

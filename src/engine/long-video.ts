@@ -19,6 +19,15 @@ import type { VideoManifest } from './manifest.ts';
 import type { GenerateHooks, VideoPipeline } from './pipeline.ts';
 import { latentShapeFor, resolveSettings, type GenerateRequest, type GenerateSettings } from './request.ts';
 
+/**
+ * Latent frames each chunk after the first is given from the video so far (at most the chunk's length − 1).
+ * More context means smoother seams but fewer new frames per chunk. On shapes-64, 6 prompts × 8 s: the step
+ * into a chunk's first new frame was 1.14× the model's own step where a latent frame starts with 2 of 5,
+ * 0.98× with 3, 0.83× with 4 (4 costs 3× the time of 2 per second of video, 3 costs 1.5×); `cinesim eval
+ * modes --parts long --long-prompts 2`: seam ratio 1.74 with 3 against 1.83 with 2.
+ */
+const DEFAULT_CONTEXT = 3;
+
 /** From `at` seconds on, chunks are generated with `prompt`. */
 export interface PromptChange {
   readonly at: number;
@@ -40,7 +49,7 @@ export interface LongVideoRequest extends Omit<GenerateRequest, 'prompt' | 'cond
   /** Optional opening frames (1 + 4k of them) to continue: "extend this clip". They open the video. */
   readonly prefix?: VideoFrames;
   readonly anchors?: readonly Anchor[];
-  /** Latent frames of overlap between chunks (default: defaultContext, 3 of the model's 5). */
+  /** Latent frames of overlap between chunks (default: DEFAULT_CONTEXT, 3 of the model's 5). */
   readonly context?: number;
   /** Standard deviation of the noise added to context latents (default 0.05). */
   readonly contextNoise?: number;
@@ -80,7 +89,7 @@ export async function generateLongVideo(pipe: VideoPipeline, request: LongVideoR
   for (const change of schedule) components.tokenizer.encode(change.prompt);
   const chunkLatents = latentFrameCount(manifest.formats.frames, tc); // what the model was trained on
   const total = latentFrameCount(settings.frames, tc);
-  const context = request.context ?? defaultContext(manifest);
+  const context = request.context ?? Math.min(DEFAULT_CONTEXT, chunkLatents - 1);
   if (!Number.isInteger(context) || context < 1 || context >= chunkLatents) {
     throw invalid('context', `context must be an integer from 1 to ${chunkLatents - 1} latent frames, got ${context}`);
   }
@@ -134,18 +143,6 @@ export async function generateLongVideo(pipe: VideoPipeline, request: LongVideoR
   });
   const t2 = performance.now();
   return { video: frames, seed: settings.seed, settings, chunks, timings: { denoise: t1 - t0, decode: t2 - t1, total: t2 - t0 } };
-}
-
-/**
- * Latent frames each chunk after the first is given from the video so far. More context means smoother
- * seams but fewer new frames per chunk. On shapes-64, 6 prompts × 8 s: the step into a chunk's first new
- * frame was 1.14× the model's own step where a latent frame starts with 2 of 5, 0.98× with 3, 0.83× with 4
- * (4 costs 3× the time of 2 per second of video, 3 costs 1.5×); `cinesim eval modes --parts long
- * --long-prompts 2`: seam ratio 1.74 with 3 against 1.83 with 2.
- */
-export function defaultContext(manifest: VideoManifest): number {
-  const chunk = latentFrameCount(manifest.formats.frames, manifest.vae.temporalCompression);
-  return Math.max(1, Math.min(3, chunk - 1));
 }
 
 /**

@@ -280,7 +280,7 @@ function keyframeTables(r: ModesReport): Table[] {
 function seamRows(label: string, s: SeamFigures): string[] {
   return [
     label, String(s.seams), ratio(s.ratio.mean), ratio(s.ratio.median), ratio(s.ratio.max), percent(s.withinNormal),
-    level(s.step), level(s.normalStep), ratio(s.phaseRatio?.mean ?? null), level(s.phaseStep ?? null),
+    level(s.step), level(s.normalStep), ratio(s.phaseRatio.mean), level(s.phaseStep),
   ];
 }
 

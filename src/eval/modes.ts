@@ -452,13 +452,14 @@ function formatOf(s: EvalSettings): ClipFormat {
 
 function seamFigures(videos: readonly SeamContinuity[]): SeamFigures {
   const ratios = videos.flatMap((v) => v.ratios);
+  const phaseRatios = videos.flatMap((v) => v.phaseRatios);
   return {
     seams: ratios.length,
     ratio: { mean: orNull(mean(ratios)), median: orNull(median(ratios)), max: ratios.length === 0 ? null : Math.max(...ratios) },
     withinNormal: share(ratios.map((r) => r <= 1)),
     step: orNull(mean(videos.flatMap((v) => v.steps))),
     normalStep: orNull(mean(videos.map((v) => v.normal))),
-    phaseRatio: { mean: orNull(mean(videos.flatMap((v) => v.phaseRatios))), median: orNull(median(videos.flatMap((v) => v.phaseRatios))) },
+    phaseRatio: { mean: orNull(mean(phaseRatios)), median: orNull(median(phaseRatios)) },
     phaseStep: orNull(mean(videos.flatMap((v) => (Number.isNaN(v.phaseNormal) ? [] : [v.phaseNormal])))),
   };
 }
