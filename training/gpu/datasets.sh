@@ -9,17 +9,10 @@ NODE=$1; CLI=$2; OUT=$3; CLIPS=${4:-48000}
 PROCS=${PROCS:-$(nproc)}
 mkdir -p "$OUT"
 pids=()
+source "$(dirname "$0")/split.sh"
 # bucket name, size, clips, seed, processes
 run_bucket() {
-  local name=$1 size=$2 total=$3 seed=$4 procs=$5
-  local per=$(( (total + procs - 1) / procs ))
-  for ((p = 0; p < procs; p++)); do
-    local start=$(( p * per )); local n=$(( total - start < per ? total - start : per ))
-    (( n > 0 )) || continue
-    "$NODE" "$CLI" world dataset --quiet --kind t2v --size "$size" --seconds 2 --fps 8 --seed "$seed" \
-      --start "$start" --count "$n" --out "$OUT/$name-p$p" &
-    pids+=($!)
-  done
+  split_dataset "$NODE" "$CLI" "$OUT" "$1" "$3" "$5" --kind t2v --size "$2" --seconds 2 --fps 8 --seed "$4"
 }
 big=$CLIPS; side=$(( CLIPS / 3 ))
 procs_big=$(( PROCS * 45 / 100 > 0 ? PROCS * 45 / 100 : 1 )); procs_side=$(( PROCS * 25 / 100 > 0 ? PROCS * 25 / 100 : 1 ))

@@ -12,19 +12,15 @@ MINUTES=${MINUTES:-15}
 GAME=$WORK/game
 if [ ! -f "$GAME/.done" ]; then
   t=$(date +%s)
-  procs=$(( $(nproc) > 2 ? $(nproc) - 1 : 1 )); per=$(( (640 + procs - 1) / procs )); pids=()
-  for ((p = 0; p < procs; p++)); do
-    start=$(( p * per )); n=$(( 640 - start < per ? 640 - start : per ))
-    (( n > 0 )) || continue
-    "$WORK/node" .gpu/cinesim.mjs world dataset --quiet --kind game --seconds 16 --fps 12 --seed 1 \
-      --start "$start" --count "$n" --shard-size 160 --out "$GAME/train-p$p" & pids+=($!)
-  done
-  "$WORK/node" .gpu/cinesim.mjs world dataset --quiet --kind game --count 32 --seconds 16 --fps 12 --seed 2 --out "$GAME/val" & pids+=($!)
+  source training/gpu/split.sh
+  pids=(); procs=$(( $(nproc) > 2 ? $(nproc) - 1 : 1 ))
+  split_dataset "$WORK/node" .gpu/cinesim.mjs "$GAME" train 640 $procs --kind game --seconds 16 --fps 12 --seed 1 --shard-size 160
+  split_dataset "$WORK/node" .gpu/cinesim.mjs "$GAME" val 32 1 --kind game --seconds 16 --fps 12 --seed 2
   for pid in "${pids[@]}"; do wait "$pid"; done
   touch "$GAME/.done"
   echo "game datasets written in $(( $(date +%s) - t )) s"
 fi
-"$PY" training/train_world.py --data="$(ls -d "$GAME"/train-p* | paste -sd, -)" --val_data="$GAME/val" --out="$RUNS/world" \
+"$PY" training/train_world.py --data="$(ls -d "$GAME"/train-p* | paste -sd, -)" --val_data="$GAME/val-p0" --out="$RUNS/world" \
   --init="${INIT:-training/checkpoints/world-64/world.pt}" --batch=${BATCH:-128} --lr=${LR:-1e-3} --warmup=500 \
   --s_one=0.8 --rollout_from=0 --rollout_horizon=4 --max_steps=1000000 --max_minutes="$MINUTES" --eval_every=2000 \
   --log_every=200 --threads=8 ${EXTRA:-} 2>&1 | tee "$OUT/world.log"
