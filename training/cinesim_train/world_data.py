@@ -17,9 +17,10 @@ from .data import load_clipset
 class GameWindows:
     def __init__(self, folder: str, context: int, memory: list[int], max_clips: int = 0):
         # One folder, or several comma-separated (one dataset written by parallel processes with --start).
-        sets = [load_clipset(f, max_clips) for f in folder.split(",")]
+        folders = folder.split(",")
+        sets = [load_clipset(f, max_clips) for f in folders]
         self.meta = {**sets[0].meta, "count": sum(c.meta["count"] for c in sets)}
-        for f, c in zip(folder.split(","), sets):
+        for f, c in zip(folders, sets):
             if c.meta.get("kind") != "game":
                 raise ValueError(f"{f}: a world model trains on a game dataset, this one is {c.meta.get('kind')!r}")
         self.frames = sets[0].frames if len(sets) == 1 else np.concatenate([c.frames for c in sets])  # uint8 [N,F,H,W,3]
