@@ -27,10 +27,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { ensureStudioBuilt } from '../src/server/studio/build.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, WEBGPU_FLAGS } from '../test/studio/chromium.ts';
 import type { BenchRow } from './table.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = '/usr/bin/chromium';
 const WORLD_64 = join(ROOT, 'models', 'world-64');
 const TINY_WORLD = join(ROOT, 'test', 'fixtures', 'tiny-world');
 const TINY_VIDEO = join(ROOT, 'test', 'fixtures', 'tiny-model');
@@ -38,9 +38,6 @@ const PLAY_SECONDS = 10;
 /** Software WebGPU makes a few frames a second at best: longer, for enough frames and inputs. */
 const GPU_PLAY_SECONDS = 30;
 const KEY_EVERY_MS = 250;
-/** Chromium's software WebGPU adapter (as test/studio/helpers.ts WEBGPU_FLAGS). */
-const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
-const BROWSER_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'];
 
 export async function run(): Promise<BenchRow[]> {
   if (!existsSync(CHROMIUM)) {
@@ -70,7 +67,7 @@ export async function run(): Promise<BenchRow[]> {
 
 /** WebAssembly: automatic threads, then 1 and 2 where automatic chose otherwise; unpaced and paced. */
 async function wasmRows(url: string, modelNote: string): Promise<BenchRow[]> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: BROWSER_FLAGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
   const rows: BenchRow[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
@@ -115,7 +112,7 @@ async function wasmRows(url: string, modelNote: string): Promise<BenchRow[]> {
 
 /** WebGPU on SwiftShader (a software GPU on the same cores): unpaced play, longer. */
 async function webgpuRows(url: string, modelNote: string): Promise<BenchRow[]> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...BROWSER_FLAGS, ...WEBGPU_FLAGS] });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...CHROMIUM_FLAGS, ...WEBGPU_FLAGS] });
   try {
     const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
     const errors: string[] = [];

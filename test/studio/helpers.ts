@@ -4,7 +4,6 @@
  * playwright-core (optionally with WebGPU on SwiftShader, a software GPU), and screenshots saved as test
  * artefacts (test-artifacts/studio/*.png).
  */
-import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,28 +13,11 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { buildApp, type ServerConfigInput } from '../../src/server/index.ts';
 import { ensureStudioBuilt } from '../../src/server/studio/build.ts';
 import { ROOT, testConfig } from '../server/helpers.ts';
+import { CHROMIUM, CHROMIUM_FLAGS, HAS_CHROMIUM, WEBGPU_FLAGS } from './chromium.ts';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const HAS_CHROMIUM = existsSync(CHROMIUM);
+export { CHROMIUM, HAS_CHROMIUM, WEBGPU_FLAGS } from './chromium.ts';
+
 export const ARTIFACTS = join(ROOT, 'test-artifacts', 'studio');
-
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-
-/**
- * WebGPU without a GPU: Chromium's software adapter (SwiftShader's Vulkan, {vendor: google, architecture:
- * swiftshader}). --disable-gpu may stay: it turns off hardware acceleration, and this adapter is software.
- * navigator.gpu exists only in a secure context, which http://127.0.0.1 is (a data: URL is not).
- */
-export const WEBGPU_FLAGS = ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'];
 
 export interface StudioServer {
   readonly app: FastifyInstance;
