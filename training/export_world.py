@@ -70,14 +70,16 @@ def main() -> None:
 
 
 class _Denoiser(torch.nn.Module):
-    """The graph's inputs in the contract's order; without memory offsets the graph has no `memory` input."""
+    """The graph's inputs in the contract's order; without memory offsets the graph has no `memory` input, and
+    only a network with an anchor has `anchor`."""
 
     def __init__(self, model: WorldModel):
         super().__init__()
         self.model = model
+        self.optional = (["memory"] if model.cfg.memory else []) + (["anchor"] if model.cfg.anchor else [])
 
-    def forward(self, noisy, sigma, context, context_sigma, actions, event, memory=None):
-        return self.model(noisy, sigma, context, context_sigma, actions, event, memory)
+    def forward(self, noisy, sigma, context, context_sigma, actions, event, *optional):
+        return self.model(noisy, sigma, context, context_sigma, actions, event, **dict(zip(self.optional, optional)))
 
 
 def export_denoiser(model: WorldModel, path: str, width: int, height: int) -> None:
@@ -88,6 +90,9 @@ def export_denoiser(model: WorldModel, path: str, width: int, height: int) -> No
     if m:
         args.append(torch.randn(1, 3 * m, height, width))
         names.append("memory")
+    if model.cfg.anchor:
+        args.append(torch.randn(1, 3, height, width))
+        names.append("anchor")
     _export(_Denoiser(model), tuple(args), path, names, ["denoised"], {n: {0: "B"} for n in [*names, "denoised"]})
 
 
@@ -106,11 +111,14 @@ def write_world_folder(out: str, name: str, description: str, model: WorldModel,
         "frame": {"width": width, "height": height, "fps": fps},
         "context": c.context,
         "memory": sorted(c.memory, reverse=True),
+        **({"anchor": True} if c.anchor else {}),
         "actions": ACTIONS,
         "events": EVENT_KINDS,
         "sampling": sampling,
         "network": {"parameters": sum(p.numel() for p in model.parameters()), "channels": c.channels, "blocks": c.blocks,
-                    "condDim": c.cond_dim, "prediction": "clean frame (newest context frame + change)"},
+                    "condDim": c.cond_dim,
+                    "prediction": "clean frame (newest context frame" + (" moved along a predicted flow" if c.warp else "")
+                                  + " + change)"},
         "training": training,
         "metrics": {},
     }

@@ -36,13 +36,16 @@ def main() -> None:
     torch.manual_seed(cfg.seed)
     command = {"commands": [" ".join(["/usr/bin/python3"] + sys.argv)], "hardware": "any", "seed": cfg.seed}
 
-    model = WorldModel(WorldConfig(context=4, memory=[2, 4], channels=[8, 8, 8], blocks=[0, 1, 1], cond_dim=16))
+    model = WorldModel(WorldConfig(context=4, memory=[2, 4], channels=[8, 8, 8], blocks=[0, 1, 1], cond_dim=16, warp=True,
+                                   anchor=True))
     # Trained models start these at zero; random here, so every input visibly changes the output (a wiring bug
     # in the stepper then shows up as a wrong frame, not as a silent copy of the last one).
     for module in model.modules():
         if hasattr(module, "film"):
             torch.nn.init.normal_(module.film.weight, std=0.5)
     torch.nn.init.normal_(model.out.weight, std=0.3)
+    torch.nn.init.normal_(model.anchor_in.weight, std=0.3)
+    torch.nn.init.normal_(model.flow.weight, std=0.3)       # flows of a few pixels: the warp is exercised
     with torch.no_grad():
         for emb in (model.action_emb, model.event_kind, model.event_arg1, model.event_arg2):
             emb.weight.mul_(3.0)

@@ -29,7 +29,7 @@ import torch
 import torch.nn.functional as F
 
 from cinesim_train.common import Budget, Ema, cosine_lr, count_params, load_checkpoint, save_checkpoint, start
-from cinesim_train.models.world import WorldConfig, WorldModel
+from cinesim_train.models.world import WorldConfig, WorldModel, warp
 from cinesim_train.world_data import GameWindows, from_planes, to_planes
 
 
@@ -46,6 +46,8 @@ class Config:
     memory: tuple = (8, 16, 32, 64)
     channels: tuple = (32, 48, 96)
     blocks: tuple = (0, 1, 1)
+    warp: bool = False                # newest frame moved along a predicted flow before the change is added
+    anchor: bool = False              # the episode's first frame (the play's start) as an extra input
     # training
     batch: int = 32
     lr: float = 1e-3
@@ -56,6 +58,7 @@ class Config:
     s_one: float = 0.5                # of each batch, noise level exactly 1 (the first sampling step)
     max_context_sigma: float = 0.3
     change_weight: float = 4.0        # extra loss weight on pixels that changed since the last frame
+    warp_weight: float = 1.0          # with --warp: loss of the warped newest frame alone (teaches the flow)
     rollout_from: float = 0.4         # fraction of the run after which own rollouts start
     rollout_share: float = 0.5        # of each batch, once started
     rollout_horizon: int = 1          # own frames chained, drawn from 1..this per batch (at most context)
@@ -67,9 +70,14 @@ class Config:
     threads: int = 2
 
 
+# Network options a warm start may switch on, and the layers (zero at the start) they add.
+ADDABLE = {"warp": "flow.", "anchor": "anchor_in."}
+
+
 def main() -> None:
     cfg, device, rng, log = start(Config)
-    wcfg = WorldConfig(context=cfg.context, memory=list(cfg.memory), channels=list(cfg.channels), blocks=list(cfg.blocks))
+    wcfg = WorldConfig(context=cfg.context, memory=list(cfg.memory), channels=list(cfg.channels), blocks=list(cfg.blocks),
+                       warp=cfg.warp, anchor=cfg.anchor)
     data = GameWindows(cfg.data, cfg.context, wcfg.memory, cfg.max_clips)
     val = GameWindows(cfg.val_data, cfg.context, wcfg.memory) if cfg.val_data else data
     val_rng = np.random.default_rng(1234)
@@ -88,11 +96,16 @@ def main() -> None:
         step = ckpt["step"]
     elif cfg.init:
         init = load_checkpoint(cfg.init)
-        if init["world_config"] != asdict(wcfg):
-            sys.exit(f"--init {cfg.init}: its network ({init['world_config']}) differs from this one ({asdict(wcfg)})")
+        # A network may gain the warp or the anchor over its warm start: their layers start at zero.
+        before = init["world_config"]
+        added = [f for f in ADDABLE if getattr(wcfg, f) and not before.get(f)]
+        if {**{f: False for f in ADDABLE}, **before, **{f: True for f in added}} != asdict(wcfg):
+            sys.exit(f"--init {cfg.init}: its network ({before}) differs from this one ({asdict(wcfg)})")
         weights = {k: v.float() for k, v in init["ema"].items()}
-        model.load_state_dict(weights)
-        ema.shadow = {k: v.clone() for k, v in weights.items()}
+        missing, unexpected = model.load_state_dict(weights, strict=False)
+        if unexpected or any(not k.startswith(tuple(ADDABLE[f] for f in added)) for k in missing):
+            sys.exit(f"--init {cfg.init}: weights do not fit (missing {missing}, unexpected {unexpected})")
+        ema.shadow = {k: v.detach().clone() for k, v in model.state_dict().items()}
         log.log(event="init", path=cfg.init, steps_before=init["step"])   # a new run: warm-up, schedule from 0
     log.log(event="start", params=count_params(model), device=str(device), config=asdict(cfg),
             clips=data.n, frames=data.length, fps=data.meta["fps"])
@@ -154,10 +167,24 @@ def train_loss(model: WorldModel, w: dict, rng: np.random.Generator, cfg: Config
     # Half clean context, half noised up to max_context_sigma: the engine's small fixed level lies inside.
     cs = torch.from_numpy(np.where(rng.random(b) < 0.3, 0.0, rng.random(b) * cfg.max_context_sigma)).float()
     target = w["target"]
-    denoised = model(noise_to(target, s), s, noise_to(w["context"], cs), cs, w["actions"], w["event"], w["memory"])
+    context = noise_to(w["context"], cs)
+    denoised, flow = model(noise_to(target, s), s, context, cs, w["actions"], w["event"], w["memory"],
+                           w["anchor"], return_flow=True)
     changed = ((target - w["context"][:, -3:]).abs().amax(dim=1, keepdim=True) > 0.08).float()
     weight = 1 + cfg.change_weight * changed
-    return (weight * (denoised - target) ** 2).mean()
+    loss = (weight * (denoised - target) ** 2).mean()
+    if flow is not None and cfg.warp_weight > 0:
+        loss = loss + cfg.warp_weight * warp_loss(context[:, -3:], flow, target)
+    return loss
+
+
+def warp_loss(newest: torch.Tensor, flow: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """How well the newest frame, moved along the flow alone, matches the target: the flow's own signal (the
+    predicted change could otherwise keep redrawing the motion and the flow stay at zero). Also at 1/4 size,
+    where a step's 3-pixel scroll is under a pixel, inside the reach of bilinear sampling's gradient."""
+    loss = ((warp(newest, flow) - target) ** 2).mean()
+    small = [F.avg_pool2d(x, 4) for x in (newest, flow, target)]
+    return loss + ((warp(small[0], small[1] / 4) - small[2]) ** 2).mean()
 
 
 @torch.no_grad()
@@ -179,7 +206,7 @@ def own_rollout(model: WorldModel, data: GameWindows, w: dict, ep: np.ndarray, t
     for j in range(horizon):
         step = data.window(ep[own], t[own] - horizon + j)       # memory and event of that step
         pred = model(torch.randn(b, 3, *ctx.shape[2:]), torch.ones(b), frames[:, 3 * j:3 * (j + k)], torch.zeros(b),
-                     act[own, j:j + k], step["event"], step["memory"])
+                     act[own, j:j + k], step["event"], step["memory"], step["anchor"])
         frames[:, 3 * (j + k):3 * (j + k + 1)] = to_planes(from_planes(pred)[:, None])
     model.train()
     context[own] = frames[:, 3 * horizon:]
@@ -195,7 +222,7 @@ def evaluate(model: WorldModel, ema: Ema, w: dict, wcfg: WorldConfig) -> dict:
     shadow.eval()
     b = w["target"].shape[0]
     pred = shadow(torch.randn_like(w["target"]), torch.ones(b), w["context"], torch.zeros(b), w["actions"], w["event"],
-                  w["memory"])
+                  w["memory"], w["anchor"])
     return {"psnr_1step": psnr(pred, w["target"]), "psnr_copy_last": psnr(w["context"][:, -3:], w["target"]),
             "loss_val": round(F.mse_loss(pred, w["target"]).item(), 5)}
 

@@ -99,6 +99,8 @@ const worldManifestSchema = z.object({
   context: positiveInt,
   /** Offsets in frames before the newest context frame of the frames in input `memory`, oldest (largest) first. */
   memory: z.array(positiveInt),
+  /** The graph also reads the play's start frame (input `anchor`, clean), however long ago it was. */
+  anchor: z.boolean().optional(),
   /** Action names; the graph's `actions` input holds indices into this list. */
   actions: z.array(z.string().min(1)).min(1),
   /** Event kinds; index 0 means none (src/world/game-events.ts encodeGameEvent). */

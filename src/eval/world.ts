@@ -255,6 +255,7 @@ async function measureOneStep(ctx: Context, episodes: readonly Episode[], span: 
       episodes.map((e): WorldStart => ({
         frames: Array.from({ length: t - from + 1 }, (_, k) => frameAt(e.video, from + k)),
         actions: e.actions.slice(from, t),
+        anchor: frameAt(e.video, 0),
       })),
     );
     const predicted = await stepper.predictBatch(episodes.map((e) => e.actions[t]));

@@ -129,6 +129,15 @@ describe('WorldStepper (pure core)', () => {
     expect(stepper.history(4)[0]).toBe(value(9 - 4));
   });
 
+  it('feeds the play\'s first start frame as the anchor at every step, or the anchor a cut start names', async () => {
+    const { denoise, calls } = recorder();
+    const stepper = new WorldStepper(SPEC, denoise, { seed: 1, steps: 1, batch: 2 });
+    stepper.reset([{ frames: [flat(10), flat(20)], actions: ['left'] }, { frames: [flat(40)], anchor: flat(5) }]);
+    for (let n = 0; n < 8; n++) await stepper.stepBatch(['right', 'right']); // past the whole history
+    calls.forEach((c, t) => expect([0, 1].map((w) => planeValue(c.anchor, w)), `call ${t}`).toEqual([10, 5]));
+    expect(() => stepper.reset({ frames: [flat(1)], anchor: new Uint8Array(3) })).toThrow(/4×4 RGB frame/);
+  });
+
   it('fires an event at the step it is given, and only there', async () => {
     const { denoise, calls } = recorder();
     const stepper = new WorldStepper(SPEC, denoise, { seed: 1, steps: 1 });
@@ -253,6 +262,13 @@ describe('WorldStepper on the tiny random world model (ONNX)', () => {
     expect(Array.from(calls[0].actions, Number)).toEqual([...Array(K - 1).fill(0), 2]);
     expect(Array.from(calls[steps].actions, Number)).toEqual([...Array(K - 2).fill(0), 2, 3]);
     expect(calls[0].memory.length).toBe(m.spec.memory.length * plane);
+    // The tiny model reads the anchor (as world-64 does): its start frame, and it changes the prediction.
+    expect(m.spec.anchor).toBe(true);
+    const anchor = new Float32Array(plane);
+    toPlanar(start, anchor, 0, m.spec.frame.width, m.spec.frame.height);
+    expect(calls[steps].anchor).toEqual(anchor);
+    const other = await m.denoise({ ...calls[0], anchor: calls[0].anchor.map((v) => -v) });
+    expect(other).not.toEqual(await m.denoise(calls[0]));
     // The newest context plane of the second step is the first generated frame.
     const expected = new Float32Array(plane);
     toPlanar(first, expected, 0, m.spec.frame.width, m.spec.frame.height);

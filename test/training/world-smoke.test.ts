@@ -44,17 +44,20 @@ describe.skipIf(!hasTorch)('world-model recipe smoke run', () => {
       '--memory=2,4', '--rollout_from=0', '--rollout_horizon=3', '--eval_every=1000']);
     expect(worldLog).toContain('event=final');
     expect(worldLog).toContain('rollout=True');
-    // A warm start from those weights, on a dataset given as several folders (as the GPU script writes it).
+    // A warm start from those weights, on a dataset given as several folders (as the GPU script writes it),
+    // adding the flow warp and the start-frame anchor (their layers start at zero); the engine plays this one.
     const warmLog = await run(PYTHON, ['training/train_world.py', ...common, `--data=${data},${data}`, `--out=${work}/world-warm`,
-      '--channels=8,8,16', '--memory=2,4', `--init=${work}/world/ckpt.pt`, '--eval_every=1000']);
+      '--channels=8,8,16', '--memory=2,4', `--init=${work}/world/ckpt.pt`, '--warp=true', '--anchor=true',
+      '--eval_every=1000']);
     expect(warmLog).toMatch(/event=init .*steps_before=2/);
     expect(warmLog).toMatch(/clips=6/);
     await run(PYTHON, ['training/train_world_probe.py', ...common, `--out=${work}/probe`, '--width=4', '--feature_dim=8']);
-    await run(PYTHON, ['training/export_world.py', `--world=${work}/world/ckpt.pt`, `--out=${work}/world-model`, '--name=smoke-world']);
+    await run(PYTHON, ['training/export_world.py', `--world=${work}/world-warm/ckpt.pt`, `--out=${work}/world-model`, '--name=smoke-world']);
     await run(PYTHON, ['training/export_world.py', `--probe=${work}/probe/ckpt.pt`, `--out=${work}/probe-model`, '--name=smoke-probe']);
 
     const manifest = await loadManifest(join(work, 'world-model'));
-    expect(manifest).toMatchObject({ kind: 'world', context: 4, memory: [4, 2], frame: { width: 64, height: 64, fps: 12 } });
+    expect(manifest).toMatchObject({ kind: 'world', context: 4, memory: [4, 2], anchor: true, frame: { width: 64, height: 64, fps: 12 } });
+    expect(JSON.stringify(manifest)).toContain('moved along a predicted flow');
     const model = await WorldModel.load(join(work, 'world-model'), { threads: 1 });
     try {
       const stepper = model.stepper({ seed: 1 });

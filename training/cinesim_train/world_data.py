@@ -3,7 +3,7 @@
 A window is what the engine's stepper feeds the denoiser at one step of play, cut from an episode at target
 frame t: the K frames before t (oldest first), the frames at the memory offsets before the newest of them,
 the K actions (slot j leads from context frame j to the next; the last leads to frame t), the event fired
-just before t, and frame t itself. Indices before the episode's start clamp to frame 0 with action "none",
+just before t, the episode's first frame (the anchor: the stepper's start frame), and frame t itself. Indices before the episode's start clamp to frame 0 with action "none",
 which is how the stepper starts: its context and memory filled with the first frame.
 """
 from __future__ import annotations
@@ -60,6 +60,7 @@ class GameWindows:
             "target": to_planes(self.frames[ep, t][:, None]),         # [B,3,H,W]
             "context": to_planes(ctx),                                # [B,3k,H,W]
             "memory": to_planes(mem),                                 # [B,3M,H,W]
+            "anchor": to_planes(self.frames[ep, 0][:, None]),         # [B,3,H,W]
             "actions": torch.from_numpy(act),                         # [B,k]
             "event": torch.from_numpy(self.events[ep, t]),            # [B,3]
         }

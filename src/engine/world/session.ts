@@ -44,10 +44,10 @@ export class WorldModel {
     this.manifest = manifest;
     this.spec = spec;
     this.session = session;
-    const takesMemory = session.inputNames.includes('memory');
+    const takes = { memory: session.inputNames.includes('memory'), anchor: session.inputNames.includes('anchor') };
     this.denoise = async (f: WorldFeeds) => {
       this.calls++;
-      return this.run(f, takesMemory);
+      return this.run(f, takes);
     };
   }
 
@@ -61,13 +61,14 @@ export class WorldModel {
       threads: options.threads,
       logger: options.logger,
     });
-    const missing = [...INPUTS, ...(spec.memory.length > 0 ? ['memory'] : [])].filter((n) => !session.inputNames.includes(n));
+    const needs = [...INPUTS, ...(spec.memory.length > 0 ? ['memory'] : []), ...(spec.anchor === true ? ['anchor'] : [])];
+    const missing = needs.filter((n) => !session.inputNames.includes(n));
     if (missing.length > 0 || !session.outputNames.includes(OUTPUT)) {
       await session.dispose();
       throw new CinesimError(
         ERRORS.MODEL_INVALID,
         `${dir}: the world denoiser takes ${session.inputNames.join(', ')} and gives ${session.outputNames.join(', ')}; ` +
-          `the contract needs inputs ${[...INPUTS, 'memory'].join(', ')} and output ${OUTPUT}`,
+          `its manifest needs inputs ${needs.join(', ')} and output ${OUTPUT}`,
       );
     }
     return new WorldModel(dir, manifest, spec, session);
@@ -86,7 +87,7 @@ export class WorldModel {
     await this.session.dispose();
   }
 
-  private async run(f: WorldFeeds, takesMemory: boolean): Promise<Float32Array> {
+  private async run(f: WorldFeeds, takes: { memory: boolean; anchor: boolean }): Promise<Float32Array> {
     const { width, height } = this.spec.frame;
     const { context: K, memory } = this.spec;
     const B = f.batch;
@@ -98,7 +99,8 @@ export class WorldModel {
       actions: int64Tensor(f.actions, [B, K]),
       event: int64Tensor(f.event, [B, 3]),
     };
-    if (takesMemory) feeds.memory = float32Tensor(f.memory, [B, 3 * memory.length, height, width]);
+    if (takes.memory) feeds.memory = float32Tensor(f.memory, [B, 3 * memory.length, height, width]);
+    if (takes.anchor) feeds.anchor = float32Tensor(f.anchor, [B, 3, height, width]);
     const out = await this.session.run(feeds as Feeds);
     return float32Output(out, OUTPUT, this.session).data;
   }

@@ -7,7 +7,8 @@
  *   1. context = the last K frames (oldest first), noised to level `contextSigma` as x = (1 − s)·frame + s·noise
  *      (the model was trained on noisy context, which keeps its own errors from compounding);
  *   2. memory = the frames at the manifest's offsets before the newest context frame, oldest first (what
- *      lets a landmark that left the view come back the same);
+ *      lets a landmark that left the view come back the same); `anchor` = the play's first start frame (as the
+ *      first frame of a training episode), which a model with `anchor: true` reads however long the play runs;
  *   3. rectified-flow sampling from pure noise over sigmas linspace(1, 0, steps + 1);
  *   4. the result is quantised to uint8 before it enters the history, as a real frame would be.
  *
@@ -31,6 +32,8 @@ export interface WorldSpec {
   readonly context: number;
   /** Offsets in frames before the newest context frame; may be empty. */
   readonly memory: readonly number[];
+  /** The graph reads the play's start frame (input `anchor`). */
+  readonly anchor?: boolean;
   /** Action names in id order. */
   readonly actions: readonly string[];
   readonly sampling: { readonly steps: number; readonly contextSigma: number };
@@ -52,6 +55,8 @@ export interface WorldFeeds {
   readonly event: BigInt64Array;
   /** [B, 3·M, H, W] */
   readonly memory: Float32Array;
+  /** [B, 3, H, W]: each world's start frame, clean (fed only to graphs that take it). */
+  readonly anchor: Float32Array;
   readonly batch: number;
 }
 
@@ -83,6 +88,8 @@ export interface WorldStart {
   readonly frames: readonly Uint8Array[];
   /** actions[i] led from frames[i] to frames[i + 1]; default 'none'. */
   readonly actions?: readonly string[];
+  /** The play's first frame, when `frames` are cut from a longer play (input `anchor`); default frames[0]. */
+  readonly anchor?: Uint8Array;
 }
 
 export class WorldStepper {
@@ -103,6 +110,8 @@ export class WorldStepper {
   private readonly noised: Float32Array[][];
   /** ringActions[w][i]: the action id that led to ring[w][i]. */
   private readonly ringActions: Int32Array[];
+  /** Each world's start frame as the graph reads it. */
+  private readonly anchors: Float32Array[];
   /** The manifest's memory offsets in input order: oldest (largest) first. */
   private readonly memoryOffsets: readonly number[];
   private head = 0;
@@ -128,6 +137,7 @@ export class WorldStepper {
     this.planes = slots(() => new Float32Array(this.frameSize));
     this.noised = this.contextSigma > 0 ? slots(() => new Float32Array(this.frameSize)) : this.planes;
     this.ringActions = Array.from({ length: this.batch }, () => new Int32Array(length));
+    this.anchors = Array.from({ length: this.batch }, () => new Float32Array(this.frameSize));
     this.rng = new Rng(options.seed ?? 0);
   }
 
@@ -253,6 +263,8 @@ export class WorldStepper {
       // The action that led to frame k came after frame k − 1: actions[k − 1].
       this.ringActions[w][i] = k >= 1 && k - 1 < actions.length ? this.actionId(actions[k - 1]) : 0;
     }
+    if (start.anchor) this.checkFrame(start.anchor);
+    toPlanar(start.anchor ?? frames[0], this.anchors[w], 0, this.spec.frame.width, this.spec.frame.height);
   }
 
   private commit(frames: readonly Uint8Array[], actions: readonly string[]): void {
@@ -295,6 +307,7 @@ export class WorldStepper {
     const plane = this.frameSize; // 3·H·W floats per frame
     const context = new Float32Array(B * K * plane);
     const memory = new Float32Array(B * M * plane);
+    const anchor = new Float32Array(B * plane);
     const actions = new BigInt64Array(B * K);
     const event = new BigInt64Array(B * 3);
     const s = this.contextSigma;
@@ -309,10 +322,11 @@ export class WorldStepper {
       this.memoryOffsets.forEach((offset, m) => {
         memory.set(this.planes[w][this.slot(offset)], (w * M + m) * plane);
       });
+      anchor.set(this.anchors[w], w * plane);
       const code = eventCode(events?.[w] ?? null);
       for (let j = 0; j < 3; j++) event[w * 3 + j] = BigInt(code[j]);
     }
-    return { context, contextSigma: new Float32Array(B).fill(s), actions, event, memory, batch: B };
+    return { context, contextSigma: new Float32Array(B).fill(s), actions, event, memory, anchor, batch: B };
   }
 
   /** Rectified-flow sampling: x from noise; d = denoise(x, s); n̂ = (x − (1 − s)·d)/s; x ← (1 − s')·d + s'·n̂. */

@@ -2,11 +2,15 @@
 player's actions and a promptable event. One denoiser network, sampled by the engine's rectified-flow loop
 in a step or two (docs/FORMATS.md, "World model").
 
-    noisy [B,3,H,W] at level sigma, context [B,3K,H,W] (noised to context_sigma), memory [B,3M,H,W]
+    noisy [B,3,H,W] at level sigma, context [B,3K,H,W] (noised to context_sigma), memory [B,3M,H,W],
+    with `anchor` the play's start frame [B,3,H,W]
       -> space-to-depth, U-Net at 32/16/8 px; memory enters at 16 px (pooled: it says what things look like, not
-         where they are now); sigma, context_sigma, the K actions and the event set a conditioning
+         where they are now), the anchor beside the context at 32 px; sigma, context_sigma, the K actions and the event set a conditioning
          vector that scales and shifts every residual block (FiLM)
-      -> denoised [B,3,H,W] = newest context frame + predicted change (frames change little per step)
+      -> denoised [B,3,H,W] = newest context frame + predicted change (frames change little per step); with
+         `warp`, the newest frame is first moved along a predicted flow field (16 px grid, bilinear): the camera
+         follows the agent, so most of a frame slides sideways each step, which a warp carries over sharp and a
+         predicted change can only redraw (ghosts, blur that compounds in play)
 
 Convolutions only (no attention): fast in ONNX Runtime on two CPU cores and in the browser's WASM build,
 and the 8 px level already sees the whole 64 px frame.
@@ -36,6 +40,8 @@ class WorldConfig:
     channels: list[int] = field(default_factory=lambda: [32, 48, 96])   # at 1/2, 1/4, 1/8 of the frame size
     blocks: list[int] = field(default_factory=lambda: [0, 1, 1])        # encoder residual blocks per level
     cond_dim: int = 128
+    warp: bool = False                                 # move the newest frame along a predicted flow first
+    anchor: bool = False                               # also read the play's start frame, clean, at full size
 
 
 def sinusoidal(x: torch.Tensor, dim: int) -> torch.Tensor:
@@ -86,6 +92,13 @@ class WorldModel(nn.Module):
         # Space-to-depth first: each 2x2 pixel block becomes 12 channels at half the size, so the network
         # runs at 32 px and below yet the output (depth-to-space) can still place single pixels.
         self.stem = nn.Conv2d(4 * (3 + 3 * k), c[0], 3, padding=1)
+        # The start frame: never generated, so it stays sharp however long the play, and holds what the first
+        # view looked like (background, the agent, the landmarks a player walks back to). Zero at the start,
+        # so a network warm-started from one without it begins exactly where that one was.
+        self.anchor_in = nn.Conv2d(12, c[0], 3, padding=1) if cfg.anchor else None
+        if self.anchor_in is not None:
+            nn.init.zeros_(self.anchor_in.weight)
+            nn.init.zeros_(self.anchor_in.bias)
         self.down = nn.ModuleList([nn.Conv2d(c[i], c[i + 1], 3, stride=2, padding=1) for i in range(2)])
         self.enc = nn.ModuleList([nn.ModuleList([FilmBlock(c[i], d) for _ in range(cfg.blocks[i])]) for i in range(3)])
         self.memory_in = nn.Conv2d(3 * m, c[1], 3, padding=1) if m else None
@@ -97,6 +110,12 @@ class WorldModel(nn.Module):
         self.out = nn.Conv2d(c[0], 12, 3, padding=1)
         nn.init.zeros_(self.out.weight)
         nn.init.zeros_(self.out.bias)
+        # Flow in pixels from the 1/4-size decoder features; zero at the start, so a network warm-started
+        # from one without a warp begins exactly where that one was.
+        self.flow = nn.Conv2d(c[1], 2, 3, padding=1) if cfg.warp else None
+        if self.flow is not None:
+            nn.init.zeros_(self.flow.weight)
+            nn.init.zeros_(self.flow.bias)
 
     def condition(self, sigma, context_sigma, actions, event) -> torch.Tensor:
         c = self.sigma_mlp(sinusoidal(sigma, 64)) + self.ctx_sigma_mlp(sinusoidal(context_sigma, 64))
@@ -106,12 +125,16 @@ class WorldModel(nn.Module):
             + self.event_arg2(kind * EVENT_ARG2 + event[:, 2])
         return self.cond_out(c)                                           # [B,d]
 
-    def forward(self, noisy, sigma, context, context_sigma, actions, event, memory=None) -> torch.Tensor:
+    def forward(self, noisy, sigma, context, context_sigma, actions, event, memory=None, anchor=None, return_flow=False):
+        """The denoised frame; with `return_flow` also the flow [B,2,H,W] in pixels (None without a warp),
+        for the recipe's warp-only loss."""
         cond = self.condition(sigma, context_sigma, actions, event)
         # At s = 1 the noisy frame is pure noise and says nothing about the frame: scaled out by (1 - s), so
         # it cannot leak into the prediction of the first (often only) sampling step.
         noisy = noisy * (1 - sigma).view(-1, 1, 1, 1)
         h = self.stem(F.pixel_unshuffle(torch.cat([noisy, context], dim=1), 2))   # [B,c0,H/2,W/2]
+        if self.anchor_in is not None:
+            h = h + self.anchor_in(F.pixel_unshuffle(anchor, 2))
         skips = []
         for i in range(3):
             if i > 0:
@@ -127,5 +150,22 @@ class WorldModel(nn.Module):
             h = self.merge[i](torch.cat([h, skips[i]], dim=1))
             if i == 1:
                 h = self.dec[0](h, cond)
+                flow = self.flow(F.silu(h)) if self.flow is not None else None   # [B,2,H/4,W/4] pixels
         delta = F.pixel_shuffle(self.out(F.silu(self.out_norm(h))), 2)    # [B,3,H,W]
-        return context[:, -3:] + delta
+        newest = context[:, -3:]
+        if flow is not None:
+            flow = F.interpolate(flow, size=newest.shape[2:], mode="bilinear", align_corners=False)
+            newest = warp(newest, flow)
+        return (newest + delta, flow) if return_flow else newest + delta
+
+
+def warp(frame: torch.Tensor, flow: torch.Tensor) -> torch.Tensor:
+    """frame [B,C,H,W] sampled at each pixel + flow [B,2,H,W] (x, y in pixels; where each output pixel comes
+    from), bilinear, edges repeated where the view reveals what the frame does not hold."""
+    b, _, h, w = frame.shape
+    ys = torch.linspace(-1 + 1 / h, 1 - 1 / h, h, device=frame.device)
+    xs = torch.linspace(-1 + 1 / w, 1 - 1 / w, w, device=frame.device)
+    base = torch.stack([xs[None, :].expand(h, w), ys[:, None].expand(h, w)], dim=-1)   # [H,W,2] (x, y)
+    scale = torch.tensor([2.0 / w, 2.0 / h], device=frame.device)
+    grid = base[None] + flow.permute(0, 2, 3, 1) * scale                          # [B,H,W,2]
+    return F.grid_sample(frame, grid, mode="bilinear", padding_mode="border", align_corners=False)

@@ -105,8 +105,9 @@ async function load(message: Extract<ToWorker, { type: 'load' }>): Promise<void>
       actions: new ort.Tensor('int64', f.actions, [B, K]),
       event: new ort.Tensor('int64', f.event, [B, 3]),
       memory: new ort.Tensor('float32', f.memory, [B, 3 * M, H, W]),
+      anchor: new ort.Tensor('float32', f.anchor, [B, 3, H, W]),
     };
-    // A model without memory (M = 0) may leave that input out of its graph.
+    // A model without memory (M = 0) may leave that input out of its graph, one without an anchor has none.
     const feeds = Object.fromEntries(Object.entries(all).filter(([name]) => inputs.has(name)));
     const result = await session.run(feeds);
     const out = result[output];
