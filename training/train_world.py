@@ -9,8 +9,9 @@ is at s = 1, the state the engine's first (often only) sampling step starts from
 rollouts need, since the model then reads its own frames:
 - context noise: context frames are noised to a random level given to the network, so small errors in
   generated context look like training noise (the engine uses a small fixed level, manifest.sampling);
-- own rollouts: after `rollout_from` of the run, part of each batch has its newest 1…`rollout_horizon`
-  context frames replaced by the model's own chained predictions of them (from the true frames before),
+- own rollouts: after `rollout_from` of the run, part of each batch has its context replaced by the model's
+  own predictions chained over 1…`rollout_horizon` steps from the true frames before (beyond K steps the
+  whole context is its own, as deep in play),
   quantised to uint8 as the engine does, so it learns to read, and repair, the blur of its own frames;
 - changed pixels weigh more in the loss: most of a frame is a copy of the last one, the agent's motion is
   what matters.
@@ -61,7 +62,7 @@ class Config:
     warp_weight: float = 1.0          # with --warp: loss of the warped newest frame alone (teaches the flow)
     rollout_from: float = 0.4         # fraction of the run after which own rollouts start
     rollout_share: float = 0.5        # of each batch, once started
-    rollout_horizon: int = 1          # own frames chained, drawn from 1..this per batch (at most context)
+    rollout_horizon: int = 1          # own frames chained, drawn from 1..this per batch
     ema: float = 0.999
     log_every: int = 25
     eval_every: int = 500
@@ -125,7 +126,7 @@ def main() -> None:
             group["lr"] = cosine_lr(step, cfg.lr, cfg.warmup, cfg.max_steps, time_fraction=budget.fraction())
         ep, t = data.pick(rng, cfg.batch, cfg.event_share)
         rollout = progress >= cfg.rollout_from
-        horizon = int(rng.integers(1, min(cfg.rollout_horizon, cfg.context) + 1)) if rollout else 0
+        horizon = int(rng.integers(1, cfg.rollout_horizon + 1)) if rollout else 0
         w = data.window(ep, t, extra=horizon)
         if rollout:
             w["context"] = own_rollout(model, data, w, ep, t, rng, cfg.rollout_share, cfg.context, horizon)
@@ -190,8 +191,8 @@ def warp_loss(newest: torch.Tensor, flow: torch.Tensor, target: torch.Tensor) ->
 @torch.no_grad()
 def own_rollout(model: WorldModel, data: GameWindows, w: dict, ep: np.ndarray, t: np.ndarray,
                 rng: np.random.Generator, share: float, k: int, horizon: int) -> torch.Tensor:
-    """The K-frame context for the targets, with its newest `horizon` frames replaced, for `share` of the
-    batch, by the model's own chained one-step predictions (quantised like generated frames): frame
+    """The K-frame context for the targets, with its newest min(horizon, K) frames replaced, for `share` of
+    the batch, by the model's own chained one-step predictions (quantised like generated frames): frame
     t − horizon from the true K frames before it, then each next one from a context holding the earlier
     predictions, as in play. `w` holds K + horizon frames and actions; its actions are cut to the last K."""
     ctx, act = w["context"], w["actions"]                       # K + horizon frames and actions

@@ -22,7 +22,7 @@ if [ ! -f "$GAME/.done" ]; then
 fi
 "$PY" training/train_world.py --data="$(ls -d "$GAME"/train-p* | paste -sd, -)" --val_data="$GAME/val-p0" --out="$RUNS/world" \
   --init="${INIT:-training/checkpoints/world-64/world.pt}" --batch=${BATCH:-128} --lr=${LR:-1e-3} --warmup=500 \
-  --warp=true --anchor=true --s_one=0.8 --rollout_from=0 --rollout_horizon=4 --max_steps=1000000 --max_minutes="$MINUTES" \
+  --warp=true --anchor=true --s_one=0.8 --rollout_from=0 --rollout_horizon=8 --max_steps=1000000 --max_minutes="$MINUTES" \
   --eval_every=2000 --log_every=200 --threads=8 ${EXTRA:-} 2>&1 | tee "$OUT/world.log"
 "$PY" training/gpu/parts.py split "$RUNS/world/ckpt.pt" "$OUT/world"
 touch "$WORK/pipeline.done"
