@@ -41,7 +41,7 @@ describe.skipIf(!hasTorch)('world-model recipe smoke run', () => {
 
     const common = [`--data=${data}`, '--max_steps=2', '--batch=4', '--log_every=1', '--threads=2'];
     const worldLog = await run(PYTHON, ['training/train_world.py', ...common, `--out=${work}/world`, '--channels=8,8,16',
-      '--memory=2,4', '--rollout_from=0', '--rollout_horizon=3', '--eval_every=1000']);
+      '--memory=2,4', '--rollout_from=0', '--rollout_horizon=6', '--eval_every=1000']);
     expect(worldLog).toContain('event=final');
     expect(worldLog).toContain('rollout=True');
     // A warm start from those weights, on a dataset given as several folders (as the GPU script writes it),
