@@ -84,16 +84,13 @@ class _Denoiser(torch.nn.Module):
 
 def export_denoiser(model: WorldModel, path: str, width: int, height: int) -> None:
     k, m = model.cfg.context, len(model.cfg.memory)
+    denoiser = _Denoiser(model)
     args = [torch.randn(1, 3, height, width), torch.ones(1), torch.randn(1, 3 * k, height, width), torch.zeros(1),
             torch.zeros(1, k, dtype=torch.long), torch.zeros(1, 3, dtype=torch.long)]
-    names = ["noisy", "sigma", "context", "context_sigma", "actions", "event"]
-    if m:
-        args.append(torch.randn(1, 3 * m, height, width))
-        names.append("memory")
-    if model.cfg.anchor:
-        args.append(torch.randn(1, 3, height, width))
-        names.append("anchor")
-    _export(_Denoiser(model), tuple(args), path, names, ["denoised"], {n: {0: "B"} for n in [*names, "denoised"]})
+    optional = {"memory": torch.randn(1, 3 * m, height, width), "anchor": torch.randn(1, 3, height, width)}
+    args += [optional[n] for n in denoiser.optional]
+    names = ["noisy", "sigma", "context", "context_sigma", "actions", "event", *denoiser.optional]
+    _export(denoiser, tuple(args), path, names, ["denoised"], {n: {0: "B"} for n in [*names, "denoised"]})
 
 
 def write_world_folder(out: str, name: str, description: str, model: WorldModel, width: int, height: int, fps: float,

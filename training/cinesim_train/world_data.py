@@ -3,8 +3,9 @@
 A window is what the engine's stepper feeds the denoiser at one step of play, cut from an episode at target
 frame t: the K frames before t (oldest first), the frames at the memory offsets before the newest of them,
 the K actions (slot j leads from context frame j to the next; the last leads to frame t), the event fired
-just before t, the episode's first frame (the anchor: the stepper's start frame), and frame t itself. Indices before the episode's start clamp to frame 0 with action "none",
-which is how the stepper starts: its context and memory filled with the first frame.
+just before t, the episode's first frame (the anchor: the stepper's start frame), and frame t itself.
+Indices before the episode's start clamp to frame 0 with action "none", which is how the stepper starts:
+its context and memory filled with the first frame.
 """
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ in a step or two (docs/FORMATS.md, "World model").
     noisy [B,3,H,W] at level sigma, context [B,3K,H,W] (noised to context_sigma), memory [B,3M,H,W],
     with `anchor` the play's start frame [B,3,H,W]
       -> space-to-depth, U-Net at 32/16/8 px; memory enters at 16 px (pooled: it says what things look like, not
-         where they are now), the anchor beside the context at 32 px; sigma, context_sigma, the K actions and the event set a conditioning
-         vector that scales and shifts every residual block (FiLM)
+         where they are now), the anchor beside the context at 32 px; sigma, context_sigma, the K actions and
+         the event set a conditioning vector that scales and shifts every residual block (FiLM)
       -> denoised [B,3,H,W] = newest context frame + predicted change (frames change little per step); with
          `warp`, the newest frame is first moved along a predicted flow field (16 px grid, bilinear): the camera
          follows the agent, so most of a frame slides sideways each step, which a warp carries over sharp and a
@@ -52,6 +52,13 @@ def sinusoidal(x: torch.Tensor, dim: int) -> torch.Tensor:
     return torch.cat([torch.sin(angles), torch.cos(angles)], dim=1)
 
 
+def zeroed(layer: nn.Module) -> nn.Module:
+    """The layer with weights and bias at zero: it adds nothing until trained."""
+    nn.init.zeros_(layer.weight)
+    nn.init.zeros_(layer.bias)
+    return layer
+
+
 class FilmBlock(nn.Module):
     """Residual block whose normalised activations are scaled and shifted by the conditioning vector."""
 
@@ -60,10 +67,8 @@ class FilmBlock(nn.Module):
         self.norm1 = ChannelNorm(channels)
         self.conv1 = nn.Conv2d(channels, channels, 3, padding=1)
         self.norm2 = ChannelNorm(channels)
-        self.film = nn.Linear(cond_dim, 2 * channels)
+        self.film = zeroed(nn.Linear(cond_dim, 2 * channels))
         self.conv2 = nn.Conv2d(channels, channels, 3, padding=1)
-        nn.init.zeros_(self.film.weight)
-        nn.init.zeros_(self.film.bias)
 
     def forward(self, x: torch.Tensor, cond: torch.Tensor) -> torch.Tensor:
         h = self.conv1(F.silu(self.norm1(x)))
@@ -95,10 +100,7 @@ class WorldModel(nn.Module):
         # The start frame: never generated, so it stays sharp however long the play, and holds what the first
         # view looked like (background, the agent, the landmarks a player walks back to). Zero at the start,
         # so a network warm-started from one without it begins exactly where that one was.
-        self.anchor_in = nn.Conv2d(12, c[0], 3, padding=1) if cfg.anchor else None
-        if self.anchor_in is not None:
-            nn.init.zeros_(self.anchor_in.weight)
-            nn.init.zeros_(self.anchor_in.bias)
+        self.anchor_in = zeroed(nn.Conv2d(12, c[0], 3, padding=1)) if cfg.anchor else None
         self.down = nn.ModuleList([nn.Conv2d(c[i], c[i + 1], 3, stride=2, padding=1) for i in range(2)])
         self.enc = nn.ModuleList([nn.ModuleList([FilmBlock(c[i], d) for _ in range(cfg.blocks[i])]) for i in range(3)])
         self.memory_in = nn.Conv2d(3 * m, c[1], 3, padding=1) if m else None
@@ -107,15 +109,10 @@ class WorldModel(nn.Module):
         self.merge = nn.ModuleList([nn.Conv2d(2 * c[i], c[i], 1) for i in range(2)])
         self.dec = nn.ModuleList([FilmBlock(c[1], d)])
         self.out_norm = ChannelNorm(c[0])
-        self.out = nn.Conv2d(c[0], 12, 3, padding=1)
-        nn.init.zeros_(self.out.weight)
-        nn.init.zeros_(self.out.bias)
+        self.out = zeroed(nn.Conv2d(c[0], 12, 3, padding=1))
         # Flow in pixels from the 1/4-size decoder features; zero at the start, so a network warm-started
         # from one without a warp begins exactly where that one was.
-        self.flow = nn.Conv2d(c[1], 2, 3, padding=1) if cfg.warp else None
-        if self.flow is not None:
-            nn.init.zeros_(self.flow.weight)
-            nn.init.zeros_(self.flow.bias)
+        self.flow = zeroed(nn.Conv2d(c[1], 2, 3, padding=1)) if cfg.warp else None
 
     def condition(self, sigma, context_sigma, actions, event) -> torch.Tensor:
         c = self.sigma_mlp(sinusoidal(sigma, 64)) + self.ctx_sigma_mlp(sinusoidal(context_sigma, 64))
