@@ -61,6 +61,12 @@ export interface ConsistencyFigures {
   readonly regionPsnr: { readonly before: number; readonly after: number };
   /** Share of episodes whose landmark reads as its true colour (nearest vocabulary colour of its pixels). */
   readonly colour: { readonly before: number; readonly after: number; readonly simulator: number };
+  /**
+   * Pixels the view scrolled over the whole walk (there and back, each step's horizontal shift read from
+   * consecutive frames), generated and simulator: a world whose camera does not follow the agent never takes
+   * the landmark out of view, and its landmark is then compared where the simulator's is not.
+   */
+  readonly scroll: { readonly generated: number; readonly simulator: number };
 }
 
 export interface SpeedFigures {
@@ -147,7 +153,8 @@ export function formatWorldReport(r: WorldReport): string {
     `controllability (mean over steps 1–32): ${db(r.controllability)}`,
     `action accuracy (inverse-dynamics probe, first ${r.actionAccuracy.steps} steps): generated ${percent(r.actionAccuracy.generated)}, simulator ${percent(r.actionAccuracy.simulator)} (${r.actionAccuracy.pairs} pairs)`,
     `object consistency (landmark away ${k.framesAway.toFixed(0)} frames): region PSNR ${db(k.regionPsnr.before)} before → ${db(k.regionPsnr.after)} after; ` +
-      `colour read ${percent(k.colour.before)} → ${percent(k.colour.after)} (simulator ${percent(k.colour.simulator)})`,
+      `colour read ${percent(k.colour.before)} → ${percent(k.colour.after)} (simulator ${percent(k.colour.simulator)}); ` +
+      `view scrolled ${k.scroll.generated.toFixed(0)} px (simulator ${k.scroll.simulator.toFixed(0)} px)`,
     `promptable events: after a background event, the new background is read in ${percent(r.events.background.generated)} of frame pairs ` +
       `(simulator ${percent(r.events.background.simulator)}, ${r.events.episodes} episodes)`,
     `collapse over ${c.frames} frames: background ${percent(c.first.background)} → ${percent(c.last.background)} (${points(c.gap.background)}), ` +
@@ -202,7 +209,8 @@ export function formatWorldMarkdown(r: WorldReport): string {
     `- **Object consistency**: the agent walks right until the first landmark has left the view, then back (${k.framesAway.toFixed(0)} frames away ` +
       `on average, ${k.episodes} episodes). Landmark box PSNR against the simulator ${db(k.regionPsnr.before)} before it left, ${db(k.regionPsnr.after)} ` +
       `after it came back; its colour (nearest vocabulary colour of its pixels) read right ${percent(k.colour.before)} before, ${percent(k.colour.after)} after ` +
-      `(simulator ${percent(k.colour.simulator)}).`,
+      `(simulator ${percent(k.colour.simulator)}). Over the walk the generated view scrolled ${k.scroll.generated.toFixed(0)} px, the simulator's ` +
+      `${k.scroll.simulator.toFixed(0)} px (the camera follows the agent; a world that does not scroll keeps the landmark in view).`,
     `- **Promptable events**: a background event (e.g. "night falls") fired 8 steps into play (${r.events.episodes} episodes); the probe reads ` +
       `the new background in ${percent(r.events.background.generated)} of frame pairs 7–14 steps after it (simulator ${percent(r.events.background.simulator)}).`,
     `- **Collapse** over ${c.frames} frames of play: probe-read background ${percent(c.first.background)} in the first ${c.window} frames, ` +
@@ -241,6 +249,7 @@ export function worldMetrics(r: WorldReport): Record<string, unknown> {
       regionPsnrAfter: round(r.consistency.regionPsnr.after, 2),
       colourBefore: round(r.consistency.colour.before),
       colourAfter: round(r.consistency.colour.after),
+      scroll: { generated: round(r.consistency.scroll.generated, 1), simulator: round(r.consistency.scroll.simulator, 1) },
     },
     events: { background: { generated: round(r.events.background.generated), simulator: round(r.events.background.simulator) } },
     collapse: { first: r.collapse.first, last: r.collapse.last, gap: r.collapse.gap },

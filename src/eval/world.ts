@@ -511,12 +511,43 @@ async function measureConsistency(ctx: Context, seeds: readonly number[]): Promi
     if (colourRead(w.frames[end], maskAfter) === truthColour) colourSim++;
   });
   const finite = (v: number[]) => mean(v.filter(Number.isFinite));
+  const travelled = (frames: readonly Uint8Array[]) => frames.slice(1).reduce((sum, f, k) => sum + Math.abs(horizontalShift(frames[k], f, width, height)), 0);
   return {
     episodes: walks.length,
     framesAway: mean(walks.map((w) => w.away)),
     regionPsnr: { before: finite(before), after: finite(after) },
     colour: { before: colourBefore / walks.length, after: colourAfter / walks.length, simulator: colourSim / walks.length },
+    scroll: { generated: mean(generated.map((g, i) => travelled(g.slice(0, walks[i].actions.length + 1)))), simulator: mean(walks.map((w) => travelled(w.frames))) },
   };
+}
+
+/** Largest horizontal shift searched, pixels per step (walking scrolls about 3 px a step at 64 px). */
+const MAX_SHIFT = 8;
+
+/**
+ * How far frame b's content lies to the left of frame a's (pixels, sub-pixel by a parabola through the best
+ * integer shift and its neighbours): the shift that makes them most alike over the columns both hold. The
+ * background fills most of a frame, so this is the camera's scroll; the agent, kept in the middle, adds a
+ * bias toward 0 that the simulator's frames share.
+ */
+export function horizontalShift(a: Uint8Array, b: Uint8Array, width: number, height: number, maxShift = MAX_SHIFT): number {
+  const cost = (s: number) => {
+    let sum = 0, n = 0;
+    for (let y = 0; y < height; y++) {
+      for (let x = Math.max(0, s); x < Math.min(width, width + s); x++) {
+        const p = 3 * (y * width + x), q = 3 * (y * width + x - s);
+        for (let c = 0; c < 3; c++) sum += (a[p + c] - b[q + c]) ** 2;
+        n += 3;
+      }
+    }
+    return sum / n;
+  };
+  const costs = Array.from({ length: 2 * maxShift + 1 }, (_, i) => cost(i - maxShift));
+  const best = costs.indexOf(Math.min(...costs));
+  if (best === 0 || best === costs.length - 1) return best - maxShift;
+  const [l, m, r] = [costs[best - 1], costs[best], costs[best + 1]];
+  const curve = l - 2 * m + r;
+  return best - maxShift + (curve > 0 ? (l - r) / (2 * curve) : 0);
 }
 
 // --- promptable events ------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runWorldEval } from '../../src/eval/world.ts';
+import { horizontalShift, runWorldEval } from '../../src/eval/world.ts';
+import { Game } from '../../src/world/game.ts';
 import { formatWorldMarkdown, formatWorldReport, writeWorldResults, type WorldReport } from '../../src/eval/world-report.ts';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -63,6 +64,28 @@ describe('runWorldEval (quick, tiny random model)', () => {
     expect(report.consistency.framesAway).toBeGreaterThan(0);
     // The simulator's own pixels read as the landmark's colour: the measure itself works.
     expect(report.consistency.colour.simulator).toBe(1);
+    // The landmark leaves the view and comes back: the simulator's view travels over a quarter view each way.
+    expect(report.consistency.scroll.simulator).toBeGreaterThan(2 * 16);
+    expect(report.consistency.scroll.generated).toBeGreaterThanOrEqual(0);
+  });
+
+  it('reads the camera\'s scroll between two frames, to a fraction of a pixel', () => {
+    const game = new Game({ seed: 5, width: 64, height: 64, fps: 12, background: 'grass' });
+    game.reset();
+    const frames = [game.render()];
+    const cx = [game.state().camera.cx];
+    for (let k = 0; k < 14; k++) {
+      game.step('right');
+      frames.push(game.render());
+      cx.push(game.state().camera.cx);
+    }
+    // The camera's own move in pixels (64 px show one world unit), against the shift read from the pixels.
+    const moves = cx.slice(1).map((x, k) => x - cx[k]);
+    const k = moves.indexOf(Math.max(...moves));
+    expect(moves[k]).toBeGreaterThan(0.03);
+    expect(horizontalShift(frames[k], frames[k + 1], 64, 64)).toBeCloseTo(64 * moves[k], 0);
+    expect(horizontalShift(frames[k + 1], frames[k], 64, 64)).toBeCloseTo(-64 * moves[k], 0);
+    expect(horizontalShift(frames[0], frames[0], 64, 64)).toBe(0);
   });
 
   it('prints a table and a Markdown section with the command that reproduces it', () => {
