@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { horizontalShift, runWorldEval } from '../../src/eval/world.ts';
-import { Game } from '../../src/world/game.ts';
 import { formatWorldMarkdown, formatWorldReport, writeWorldResults, type WorldReport } from '../../src/eval/world-report.ts';
+import { Game } from '../../src/world/game.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'cinesim-eval-world-'));
@@ -69,7 +69,7 @@ describe('runWorldEval (quick, tiny random model)', () => {
     expect(report.consistency.scroll.generated).toBeGreaterThanOrEqual(0);
   });
 
-  it('reads the camera\'s scroll between two frames, to a fraction of a pixel', () => {
+  it('reads the camera\'s scroll between two frames, within half a pixel', () => {
     const game = new Game({ seed: 5, width: 64, height: 64, fps: 12, background: 'grass' });
     game.reset();
     const frames = [game.render()];
