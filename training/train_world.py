@@ -82,7 +82,7 @@ def main() -> None:
     data = GameWindows(cfg.data, cfg.context, wcfg.memory, cfg.max_clips)
     val = GameWindows(cfg.val_data, cfg.context, wcfg.memory) if cfg.val_data else data
     val_rng = np.random.default_rng(1234)
-    val_batch = val.window(*val.pick(val_rng, 128, cfg.event_share))
+    val_batch = on(device, val.window(*val.pick(val_rng, 128, cfg.event_share)))
 
     model = WorldModel(wcfg).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=(0.9, 0.99), weight_decay=0.01, foreach=True)
@@ -127,7 +127,7 @@ def main() -> None:
         ep, t = data.pick(rng, cfg.batch, cfg.event_share)
         rollout = progress >= cfg.rollout_from
         horizon = int(rng.integers(1, cfg.rollout_horizon + 1)) if rollout else 0
-        w = data.window(ep, t, extra=horizon)
+        w = on(device, data.window(ep, t, extra=horizon))
         if rollout:
             w["context"] = own_rollout(model, data, w, ep, t, rng, cfg.rollout_share, cfg.context, horizon)
         loss = train_loss(model, w, rng, cfg)
@@ -156,6 +156,11 @@ def dataset_meta(meta: dict, cfg: Config) -> dict:
     return {**{k: meta[k] for k in keep if k in meta}, "folder": cfg.data}
 
 
+def on(device: torch.device, w: dict) -> dict:
+    """A batch's tensors moved to the training device (the windows are assembled on the host)."""
+    return {k: v.to(device, non_blocking=True) for k, v in w.items()}
+
+
 def noise_to(x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
     """Rectified-flow interpolation x_s = (1 - s)·x + s·noise, s per sample."""
     s = s.view(-1, 1, 1, 1)
@@ -164,9 +169,9 @@ def noise_to(x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
 
 def train_loss(model: WorldModel, w: dict, rng: np.random.Generator, cfg: Config) -> torch.Tensor:
     b = w["target"].shape[0]
-    s = torch.from_numpy(np.where(rng.random(b) < cfg.s_one, 1.0, rng.random(b))).float()
+    s = torch.from_numpy(np.where(rng.random(b) < cfg.s_one, 1.0, rng.random(b))).float().to(w["target"].device)
     # Half clean context, half noised up to max_context_sigma: the engine's small fixed level lies inside.
-    cs = torch.from_numpy(np.where(rng.random(b) < 0.3, 0.0, rng.random(b) * cfg.max_context_sigma)).float()
+    cs = torch.from_numpy(np.where(rng.random(b) < 0.3, 0.0, rng.random(b) * cfg.max_context_sigma)).float().to(w["target"].device)
     target = w["target"]
     context = noise_to(w["context"], cs)
     denoised, flow = model(noise_to(target, s), s, context, cs, w["actions"], w["event"], w["memory"],
@@ -205,8 +210,9 @@ def own_rollout(model: WorldModel, data: GameWindows, w: dict, ep: np.ndarray, t
     b = len(own)
     frames = ctx[own].clone()                                   # the sequence, own frames written in
     for j in range(horizon):
-        step = data.window(ep[own], t[own] - horizon + j)       # memory and event of that step
-        pred = model(torch.randn(b, 3, *ctx.shape[2:]), torch.ones(b), frames[:, 3 * j:3 * (j + k)], torch.zeros(b),
+        step = on(ctx.device, data.window(ep[own], t[own] - horizon + j))   # memory and event of that step
+        pred = model(torch.randn(b, 3, *ctx.shape[2:], device=ctx.device), torch.ones(b, device=ctx.device),
+                     frames[:, 3 * j:3 * (j + k)], torch.zeros(b, device=ctx.device),
                      act[own, j:j + k], step["event"], step["memory"], step["anchor"])
         frames[:, 3 * (j + k):3 * (j + k + 1)] = to_planes(from_planes(pred)[:, None])
     model.train()
@@ -218,12 +224,13 @@ def own_rollout(model: WorldModel, data: GameWindows, w: dict, ep: np.ndarray, t
 def evaluate(model: WorldModel, ema: Ema, w: dict, wcfg: WorldConfig) -> dict:
     """One-step PSNR of the EMA weights at s = 1 (one sampling step, clean context) against the true frame,
     beside the PSNR of simply repeating the last frame: the model must beat that."""
-    shadow = WorldModel(wcfg)
+    device = w["target"].device
+    shadow = WorldModel(wcfg).to(device)
     shadow.load_state_dict(ema.state_dict())
     shadow.eval()
     b = w["target"].shape[0]
-    pred = shadow(torch.randn_like(w["target"]), torch.ones(b), w["context"], torch.zeros(b), w["actions"], w["event"],
-                  w["memory"], w["anchor"])
+    pred = shadow(torch.randn_like(w["target"]), torch.ones(b, device=device), w["context"], torch.zeros(b, device=device),
+                  w["actions"], w["event"], w["memory"], w["anchor"])
     return {"psnr_1step": psnr(pred, w["target"]), "psnr_copy_last": psnr(w["context"][:, -3:], w["target"]),
             "loss_val": round(F.mse_loss(pred, w["target"]).item(), 5)}
 

@@ -76,4 +76,4 @@ def to_planes(frames: np.ndarray) -> torch.Tensor:
 
 def from_planes(x: torch.Tensor) -> np.ndarray:
     """float [B,3,H,W] in [-1,1] -> uint8 [B,H,W,3], rounded as the engine quantises generated frames."""
-    return ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).numpy()
+    return ((x.clamp(-1, 1) + 1) * 127.5).round().to(torch.uint8).permute(0, 2, 3, 1).cpu().numpy()

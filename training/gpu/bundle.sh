@@ -7,7 +7,7 @@ mkdir -p .gpu
 [ -f .gpu/node.xz ] || xz -T2 -6 -c "$(command -v node)" > .gpu/node.xz
 node_modules/.bin/esbuild src/cli/main.ts --bundle --platform=node --format=esm --target=node20 \
   --alias:sharp=./training/gpu/no-native.mjs --alias:onnxruntime-node=./training/gpu/no-native.mjs --outfile=.gpu/cinesim-main.mjs --log-level=warning \
-  --banner:js="import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+  --banner:js="import { createRequire as bannerRequire } from 'node:module'; const require = bannerRequire(import.meta.url);"
 cat > .gpu/cinesim.mjs <<'JS'
 import { main } from './cinesim-main.mjs';
 process.exitCode = await main(process.argv.slice(2));

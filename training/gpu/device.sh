@@ -18,7 +18,8 @@ done
 nvidia-smi --query-gpu=utilization.gpu,memory.used --format=csv,noheader || true
 tail -n 25 /tmp/cinesim/pipeline.log
 for d in /tmp/cinesim/stage1 /tmp/cinesim/stage2 /tmp/cinesim/out; do [ -d "$d" ] && tail -n 4 "$d"/*.log; done
+tail -n 3 /tmp/cinesim/*.out 2>/dev/null
 cp /tmp/cinesim/stage1/*.part /tmp/cinesim/stage2/*.part /tmp/cinesim/out/*.part "$OUT"/ 2>/dev/null
-tar czf "$OUT/logs.tgz" -C /tmp/cinesim pipeline.log $(cd /tmp/cinesim && ls -d stage1/*.log stage2/*.log out/*.log 2>/dev/null) 2>/dev/null
+tar czf "$OUT/logs.tgz" -C /tmp/cinesim pipeline.log $(cd /tmp/cinesim && ls -d *.out stage1/*.log stage2/*.log out/*.log 2>/dev/null) 2>/dev/null
 ls -la "$OUT"
 [ -f /tmp/cinesim/pipeline.done ] && echo PIPELINE DONE
