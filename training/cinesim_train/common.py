@@ -89,11 +89,12 @@ def setup(seed: int, threads: int = 0) -> torch.device:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
+    # Host-side work (batch assembly) too: runs sharing a GPU machine's cores must not each spin up all of them.
+    torch.set_num_threads(threads or max(1, (os.cpu_count() or 2)))
     if torch.cuda.is_available():
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
         return torch.device("cuda")
-    torch.set_num_threads(threads or max(1, (os.cpu_count() or 2)))
     return torch.device("cpu")
 
 
