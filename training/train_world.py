@@ -120,7 +120,9 @@ def main() -> None:
                         config=asdict(cfg), world_config=asdict(wcfg), data_meta=dataset_meta(data.meta, cfg),
                         metrics=metrics, minutes=budget.minutes())
 
+    timing, timed = {"batch": 0.0, "rollout": 0.0, "total": 0.0}, 0   # seconds over the steps since the last log line
     while not budget.done(step):
+        began = time.time()
         progress = max(step / cfg.max_steps, budget.fraction())
         for group in opt.param_groups:
             group["lr"] = cosine_lr(step, cfg.lr, cfg.warmup, cfg.max_steps, time_fraction=budget.fraction())
@@ -128,8 +130,11 @@ def main() -> None:
         rollout = progress >= cfg.rollout_from
         horizon = int(rng.integers(1, cfg.rollout_horizon + 1)) if rollout else 0
         w = on(device, data.window(ep, t, extra=horizon))
+        timing["batch"] += time.time() - began
         if rollout:
+            rolled = time.time()
             w["context"] = own_rollout(model, data, w, ep, t, rng, cfg.rollout_share, cfg.context, horizon)
+            timing["rollout"] += time.time() - rolled
         loss = train_loss(model, w, rng, cfg)
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -137,8 +142,13 @@ def main() -> None:
         opt.step()
         ema.update(model, step)
         step += 1
+        timing["total"] += time.time() - began
+        timed += 1
         if step % cfg.log_every == 0 or step == 1:
-            log.log(step=step, loss=loss.item(), lr=opt.param_groups[0]["lr"], rollout=rollout, minutes=budget.minutes())
+            # per step: batch assembly, own rollouts, all (the rest is the update; GPU work is counted where it syncs)
+            log.log(step=step, loss=loss.item(), lr=opt.param_groups[0]["lr"], rollout=rollout, minutes=budget.minutes(),
+                    **{f"{k}_ms": round(1000 * v / timed, 1) for k, v in timing.items()})
+            timing, timed = dict.fromkeys(timing, 0.0), 0
         if step % cfg.eval_every == 0:
             metrics = evaluate(model, ema, val_batch, wcfg)
             log.log(step=step, event="eval", **metrics)
@@ -168,10 +178,10 @@ def noise_to(x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
 
 
 def train_loss(model: WorldModel, w: dict, rng: np.random.Generator, cfg: Config) -> torch.Tensor:
-    b = w["target"].shape[0]
-    s = torch.from_numpy(np.where(rng.random(b) < cfg.s_one, 1.0, rng.random(b))).float().to(w["target"].device)
+    b, device = w["target"].shape[0], w["target"].device
+    s = torch.from_numpy(np.where(rng.random(b) < cfg.s_one, 1.0, rng.random(b))).float().to(device)
     # Half clean context, half noised up to max_context_sigma: the engine's small fixed level lies inside.
-    cs = torch.from_numpy(np.where(rng.random(b) < 0.3, 0.0, rng.random(b) * cfg.max_context_sigma)).float().to(w["target"].device)
+    cs = torch.from_numpy(np.where(rng.random(b) < 0.3, 0.0, rng.random(b) * cfg.max_context_sigma)).float().to(device)
     target = w["target"]
     context = noise_to(w["context"], cs)
     denoised, flow = model(noise_to(target, s), s, context, cs, w["actions"], w["event"], w["memory"],

@@ -21,7 +21,8 @@ first=1
 IFS=';' read -ra runs <<< "$WORLDS"
 for run in "${runs[@]}"; do
   IFS='|' read -r name init extra <<< "$run"
-  NAME=$name INIT=$init EXTRA=$extra DONE=$WORK/$name.done END=$(( start + TOTAL_MINUTES * 60 - 60 )) bash training/gpu/world.sh > "$WORK/$name.out" 2>&1 &
+  NAME=$name INIT=$init EXTRA=$extra DONE=$WORK/$name.done END=$(( start + TOTAL_MINUTES * 60 - 60 )) \
+    bash training/gpu/world.sh > "$WORK/$name.out" 2>&1 &
   pids+=($!)
   if [ $first = 1 ]; then   # it writes the game datasets; the DiT starts meanwhile, the next world runs after
     first=0
