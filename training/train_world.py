@@ -79,10 +79,10 @@ def main() -> None:
     cfg, device, rng, log = start(Config)
     wcfg = WorldConfig(context=cfg.context, memory=list(cfg.memory), channels=list(cfg.channels), blocks=list(cfg.blocks),
                        warp=cfg.warp, anchor=cfg.anchor)
-    data = GameWindows(cfg.data, cfg.context, wcfg.memory, cfg.max_clips)
-    val = GameWindows(cfg.val_data, cfg.context, wcfg.memory) if cfg.val_data else data
+    data = GameWindows(cfg.data, cfg.context, wcfg.memory, cfg.max_clips, device)
+    val = GameWindows(cfg.val_data, cfg.context, wcfg.memory, device=device) if cfg.val_data else data
     val_rng = np.random.default_rng(1234)
-    val_batch = on(device, val.window(*val.pick(val_rng, 128, cfg.event_share)))
+    val_batch = val.window(*val.pick(val_rng, 128, cfg.event_share))
 
     model = WorldModel(wcfg).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=cfg.lr, betas=(0.9, 0.99), weight_decay=0.01, foreach=True)
@@ -129,7 +129,7 @@ def main() -> None:
         ep, t = data.pick(rng, cfg.batch, cfg.event_share)
         rollout = progress >= cfg.rollout_from
         horizon = int(rng.integers(1, cfg.rollout_horizon + 1)) if rollout else 0
-        w = on(device, data.window(ep, t, extra=horizon))
+        w = data.window(ep, t, extra=horizon)
         timing["batch"] += time.time() - began
         if rollout:
             rolled = time.time()
@@ -164,11 +164,6 @@ def main() -> None:
 def dataset_meta(meta: dict, cfg: Config) -> dict:
     keep = ("width", "height", "fps", "frames", "count", "seed", "range", "eventRate", "actions", "eventKinds")
     return {**{k: meta[k] for k in keep if k in meta}, "folder": cfg.data}
-
-
-def on(device: torch.device, w: dict) -> dict:
-    """A batch's tensors moved to the training device (the windows are assembled on the host)."""
-    return {k: v.to(device, non_blocking=True) for k, v in w.items()}
 
 
 def noise_to(x: torch.Tensor, s: torch.Tensor) -> torch.Tensor:
@@ -220,7 +215,7 @@ def own_rollout(model: WorldModel, data: GameWindows, w: dict, ep: np.ndarray, t
     b = len(own)
     frames = ctx[own].clone()                                   # the sequence, own frames written in
     for j in range(horizon):
-        step = on(ctx.device, data.window(ep[own], t[own] - horizon + j))   # memory and event of that step
+        step = data.window(ep[own], t[own] - horizon + j)       # memory and event of that step
         pred = model(torch.randn(b, 3, *ctx.shape[2:], device=ctx.device), torch.ones(b, device=ctx.device),
                      frames[:, 3 * j:3 * (j + k)], torch.zeros(b, device=ctx.device),
                      act[own, j:j + k], step["event"], step["memory"], step["anchor"])

@@ -16,7 +16,7 @@ from .data import load_clipset
 
 
 class GameWindows:
-    def __init__(self, folder: str, context: int, memory: list[int], max_clips: int = 0):
+    def __init__(self, folder: str, context: int, memory: list[int], max_clips: int = 0, device="cpu"):
         # One folder, or several comma-separated (one dataset written by parallel processes with --start).
         folders = folder.split(",")
         sets = [load_clipset(f, max_clips) for f in folders]
@@ -28,6 +28,7 @@ class GameWindows:
         self.records = [r for c in sets for r in c.records]
         self.n, self.length = self.frames.shape[:2]
         self.k = context
+        self.device = device                                          # windows are cut on the host, handed over here
         self.offsets = np.array(sorted(memory, reverse=True), np.int64)   # oldest first
         self.actions = np.zeros((self.n, self.length), np.int64)     # actions[e, f]: from frame f to f + 1
         self.events = np.zeros((self.n, self.length, 3), np.int64)    # events[e, f]: fired just before frame f
@@ -57,7 +58,7 @@ class GameWindows:
         act = np.where(ctx_idx >= 0, self.actions[ep[:, None], np.maximum(ctx_idx, 0)], 0)
         mem_idx = np.maximum(t[:, None] - 1 - self.offsets[None], 0)  # [B,M]
         mem = self.frames[ep[:, None], mem_idx]
-        return {
+        window = {
             "target": to_planes(self.frames[ep, t][:, None]),         # [B,3,H,W]
             "context": to_planes(ctx),                                # [B,3k,H,W]
             "memory": to_planes(mem),                                 # [B,3M,H,W]
@@ -65,6 +66,7 @@ class GameWindows:
             "actions": torch.from_numpy(act),                         # [B,k]
             "event": torch.from_numpy(self.events[ep, t]),            # [B,3]
         }
+        return {k: v.to(self.device, non_blocking=True) for k, v in window.items()}
 
 
 def to_planes(frames: np.ndarray) -> torch.Tensor:

@@ -5,32 +5,26 @@
 #   - the DiT + text encoder warm-started from the shipped model on its VAE (stage2.sh, INIT);
 #   - world runs as listed in WORLDS, "name|init|extra flags;…" (world.sh each; init "none" = from scratch).
 #   TOTAL_MINUTES: wall budget from the start to the last checkpoint; DIT_BATCH, DIT_LR.
+# The first world run writes the game datasets; the others wait for them (world.sh).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 start=$(date +%s)
-TOTAL_MINUTES=${TOTAL_MINUTES:-22}
+deadline=$(( start + ${TOTAL_MINUTES:-22} * 60 ))
 WORK=/tmp/cinesim
 mkdir -p "$WORK"
-# minutes to the deadline, less a margin (s) for what follows training: the DiT's latents, evaluation, parts
-left() { python3 -c "print(max(0.5, round(($start + $TOTAL_MINUTES * 60 - $(date +%s) - $1) / 60, 2)))"; }
 
 OUT=$WORK/stage2 bash -c 'source training/gpu/common.sh'    # node and the video datasets, once
-pids=()
+# Training ends before the deadline by what follows it: the DiT's final evaluation and parts take longer.
+END=$(( deadline - 120 )) INIT=training/checkpoints/shapes-64/dit.pt BATCH=${DIT_BATCH:-128} LR=${DIT_LR:-3e-4} \
+  OUT=$WORK/stage2 bash training/gpu/stage2.sh > "$WORK/dit.out" 2>&1 &
+pids=($!)
 WORLDS=${WORLDS:-"world|training/checkpoints/world-64/world.pt|"}
-first=1
 IFS=';' read -ra runs <<< "$WORLDS"
 for run in "${runs[@]}"; do
   IFS='|' read -r name init extra <<< "$run"
-  NAME=$name INIT=$init EXTRA=$extra DONE=$WORK/$name.done END=$(( start + TOTAL_MINUTES * 60 - 60 )) \
+  NAME=$name INIT=$init EXTRA=$extra DONE=$WORK/$name.done END=$(( deadline - 60 )) \
     bash training/gpu/world.sh > "$WORK/$name.out" 2>&1 &
   pids+=($!)
-  if [ $first = 1 ]; then   # it writes the game datasets; the DiT starts meanwhile, the next world runs after
-    first=0
-    MINUTES=$(left 120) INIT=training/checkpoints/shapes-64/dit.pt BATCH=${DIT_BATCH:-128} LR=${DIT_LR:-3e-4} \
-      OUT=$WORK/stage2 bash training/gpu/stage2.sh > "$WORK/dit.out" 2>&1 &
-    pids+=($!)
-    sleep 5
-  fi
 done
 status=0
 for pid in "${pids[@]}"; do wait "$pid" || status=1; done

@@ -6,6 +6,8 @@ OUT=${OUT:-$WORK/out}
 mkdir -p "$WORK" "$RUNS" "$OUT"
 export PYTHONUNBUFFERED=1
 PY=${PYTHON:-python3}
+# Minutes from now to the epoch second $1, at least half a minute: a run's budget from a deadline (END).
+minutes_until() { "$PY" -c "print(max(0.5, round(($1 - $(date +%s)) / 60, 2)))"; }
 if [ ! -x "$WORK/node" ]; then
   "$PY" -c "import lzma, shutil; shutil.copyfileobj(lzma.open('.gpu/node.xz'), open('$WORK/node', 'wb'))"
   chmod +x "$WORK/node"

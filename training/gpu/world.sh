@@ -15,10 +15,9 @@ MINUTES=${MINUTES:-15}
 NAME=${NAME:-world}
 INIT=${INIT:-training/checkpoints/world-64/world.pt}
 GAME=$WORK/game
-if [ -d "$GAME" ] && [ ! -f "$GAME/.done" ]; then   # another run is writing them
+if ! mkdir "$GAME" 2>/dev/null; then     # written, or being written by a run beside this one (all.sh)
   while [ ! -f "$GAME/.done" ]; do sleep 5; done
-fi
-if [ ! -f "$GAME/.done" ]; then
+else
   t=$(date +%s)
   source training/gpu/split.sh
   pids=(); procs=$(( $(nproc) > 2 ? $(nproc) - 1 : 1 ))
@@ -28,7 +27,7 @@ if [ ! -f "$GAME/.done" ]; then
   touch "$GAME/.done"
   echo "game datasets written in $(( $(date +%s) - t )) s"
 fi
-[ -z "${END:-}" ] || MINUTES=$("$PY" -c "print(max(0.5, round(($END - $(date +%s)) / 60, 2)))")
+[ -z "${END:-}" ] || MINUTES=$(minutes_until "$END")
 "$PY" training/train_world.py --data="$(ls -d "$GAME"/train-p* | paste -sd, -)" --val_data="$GAME/val-p0" --out="$RUNS/$NAME" \
   $([ "$INIT" = none ] || echo "--init=$INIT") --batch=${BATCH:-128} --lr=${LR:-1e-3} --warmup=500 \
   --warp=true --anchor=true --s_one=0.8 --rollout_from=0 --rollout_horizon=8 --max_steps=1000000 --max_minutes="$MINUTES" \
