@@ -69,6 +69,8 @@ export interface WorldEvalOptions {
   readonly frames?: number;
   /** Sampling steps; default the model's. */
   readonly steps?: number;
+  /** Noise level on context frames; default the model's (`sampling.contextSigma`). */
+  readonly contextSigma?: number;
   readonly threads?: number;
   readonly device?: Device;
   readonly seed?: number;
@@ -101,7 +103,8 @@ interface Episode {
 interface Context {
   readonly model: WorldModel;
   readonly probe: Probe;
-  readonly steps: number | undefined;
+  /** The stepper settings every play of the eval uses (sampling steps, context noise; default the model's). */
+  readonly sampling: { readonly steps?: number; readonly contextSigma?: number };
   readonly seed: number;
   readonly progress: (part: string, done: number, total: number) => void;
 }
@@ -126,7 +129,7 @@ export async function runWorldEval(options: WorldEvalOptions = {}): Promise<Worl
     const ctx: Context = {
       model,
       probe,
-      steps: options.steps,
+      sampling: { steps: options.steps, contextSigma: options.contextSigma },
       seed,
       progress: (part, done, total) => options.onProgress?.({ part, done, total }),
     };
@@ -161,7 +164,7 @@ export async function runWorldEval(options: WorldEvalOptions = {}): Promise<Worl
     const events = await measureEvents(ctx, played.map((e) => e.seed));
     const speed = await measureSpeed(ctx, played[0], quick ? 12 : 120, options.threads ?? null);
 
-    const stepper = model.stepper({ steps: options.steps });
+    const stepper = model.stepper(ctx.sampling);
     const partial = { controllability, collapse, speed };
     return {
       formatVersion: WORLD_REPORT_FORMAT_VERSION,
@@ -194,6 +197,7 @@ function commandLine(o: WorldEvalOptions, probe: string): string {
     o.episodes !== undefined && `--episodes ${o.episodes}`,
     o.frames !== undefined && `--frames ${o.frames}`,
     o.steps !== undefined && `--steps ${o.steps}`,
+    o.contextSigma !== undefined && `--context-noise ${o.contextSigma}`,
     o.threads !== undefined && `--threads ${o.threads}`,
     o.seed !== undefined && `--seed ${o.seed}`,
     o.quick && '--quick',
@@ -241,7 +245,7 @@ function scores(generated: readonly Uint8Array[], truth: readonly Uint8Array[], 
 // --- 1. one step, teacher-forced -------------------------------------------------------------------------
 
 async function measureOneStep(ctx: Context, episodes: readonly Episode[], span: number): Promise<WorldReport['oneStep']> {
-  const stepper = ctx.model.stepper({ seed: ctx.seed, steps: ctx.steps, batch: episodes.length });
+  const stepper = ctx.model.stepper({ seed: ctx.seed, ...ctx.sampling, batch: episodes.length });
   const history = stepper.historyLength;
   const positions = [...new Set(Array.from({ length: ONE_STEP_POSITIONS }, (_, i) => Math.floor(((i + 1) * (span - 1)) / ONE_STEP_POSITIONS)))];
   const { width, height, fps } = ctx.model.spec.frame;
@@ -279,7 +283,7 @@ async function rollout(
   steps: number,
   part: string,
 ): Promise<Uint8Array[][]> {
-  const stepper = ctx.model.stepper({ seed: ctx.seed, steps: ctx.steps, batch: episodes.length });
+  const stepper = ctx.model.stepper({ seed: ctx.seed, ...ctx.sampling, batch: episodes.length });
   stepper.reset(episodes.map((e) => ({ frames: [frameAt(e.video, 0)] })));
   const out = episodes.map((e) => [frameAt(e.video, 0)]);
   for (let t = 0; t < steps; t++) {
@@ -489,7 +493,7 @@ async function measureConsistency(ctx: Context, seeds: readonly number[]): Promi
   const { width, height, fps } = ctx.model.spec.frame;
   const walks = seeds.map((s) => walkAwayAndBack(s, width, height, fps));
   const length = Math.max(...walks.map((w) => w.actions.length));
-  const stepper = ctx.model.stepper({ seed: ctx.seed, steps: ctx.steps, batch: walks.length });
+  const stepper = ctx.model.stepper({ seed: ctx.seed, ...ctx.sampling, batch: walks.length });
   stepper.reset(walks.map((w) => ({ frames: [w.frames[0]] })));
   const generated = walks.map((w) => [w.frames[0]]);
   for (let t = 0; t < length; t++) {
@@ -573,7 +577,7 @@ async function measureEvents(ctx: Context, seeds: readonly number[]): Promise<Wo
     const episode = playEpisode(game, scriptedPolicy(rng), steps, (_, k) => (k === EVENT_STEP ? event : null));
     return { episode, event, target };
   });
-  const stepper = ctx.model.stepper({ seed: ctx.seed, steps: ctx.steps, batch: plays.length });
+  const stepper = ctx.model.stepper({ seed: ctx.seed, ...ctx.sampling, batch: plays.length });
   stepper.reset(plays.map((p) => ({ frames: [frameAt(p.episode.video, 0)] })));
   const generated = plays.map((p) => [frameAt(p.episode.video, 0)]);
   for (let t = 0; t < steps; t++) {
@@ -607,7 +611,7 @@ async function measureEvents(ctx: Context, seeds: readonly number[]): Promise<Wo
 // --- 6. speed --------------------------------------------------------------------------------------------
 
 async function measureSpeed(ctx: Context, episode: Episode, frames: number, threads: number | null): Promise<SpeedFigures> {
-  const stepper: WorldStepper = ctx.model.stepper({ seed: ctx.seed, steps: ctx.steps });
+  const stepper: WorldStepper = ctx.model.stepper({ seed: ctx.seed, ...ctx.sampling });
   const { width, height } = ctx.model.spec.frame;
   stepper.reset(frameAt(episode.video, 0));
   const action = (t: number) => episode.actions[t % episode.actions.length] ?? ACTIONS[0];

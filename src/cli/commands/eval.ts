@@ -44,6 +44,7 @@ interface WorldEvalFlags {
   episodes?: string;
   frames?: string;
   steps?: string;
+  contextNoise?: string;
   threads?: string;
   seed?: string;
   quick: boolean;
@@ -141,6 +142,7 @@ export function registerEval(program: Command): void {
     .option('--episodes <n>', 'episodes played side by side [integer] (default: 8; --quick: 2)')
     .option('--frames <n>', 'frames of play per episode; collapse compares the last and first tenth, up to 100 frames [integer] (default: 1000; --quick: 40)')
     .option('--steps <n>', 'sampling steps per frame [integer] (default: the model\'s)')
+    .option('--context-noise <s>', 'noise level on context frames, 0 to 0.9 [number] (default: the model\'s)')
     .option('--threads <n>', 'CPU threads for inference [integer] (default: all cores)')
     .option('--seed <n>', 'first episode seed [integer] (default: 900000, apart from the training seeds)')
     .option('--quick', 'a small run (tests, smoke checks)', false)
@@ -160,6 +162,7 @@ async function worldEvalCommand(flags: WorldEvalFlags): Promise<void> {
     episodes: count(flags.episodes, '--episodes', 1),
     frames: count(flags.frames, '--frames', 16),
     steps: optionalNumber(flags.steps, '--steps', { min: 1, max: 64, integer: true }),
+    contextSigma: optionalNumber(flags.contextNoise, '--context-noise', { min: 0, max: 0.9 }),
     threads: optionalNumber(flags.threads, '--threads', { min: 1, max: 256, integer: true }),
     seed: optionalNumber(flags.seed, '--seed', { min: 0, max: 2 ** 31, integer: true }),
     quick: flags.quick,
