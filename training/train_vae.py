@@ -2,6 +2,9 @@
 
     /usr/bin/python3 training/train_vae.py --data=data/t2v-64,data/t2v-112x64 --val_data=data/val-64 --out=training/runs/vae
 
+Decoder only, on a shipped VAE (--init, --train_encoder=false): the encoder and its latent shift/scale stay
+exactly as they were, so a transformer trained on those latents keeps working with the better decoder.
+
 Reads top to bottom: config, data, model, optimiser, loop (log, eval, checkpoint), final latent statistics.
 Resume with --resume=true (same --out). Stops at --max_steps or after --max_minutes of wall time.
 """
@@ -30,6 +33,8 @@ class Config:
     val_data: str = ""                   # folder of held-out clips for PSNR/SSIM; empty: last clips of --data
     out: str = "training/runs/vae"
     resume: bool = False
+    init: str = ""                       # warm start: weights (and latent shift/scale) of this checkpoint
+    train_encoder: bool = True           # false: the encoder is frozen and only the decoder learns
     max_clips: int = 0                   # 0 = all
     # model
     latent_channels: int = 8
@@ -63,7 +68,17 @@ def main() -> None:
     # --- model and optimiser --------------------------------------------------------------------------
     model_cfg = VAEConfig(cfg.latent_channels, list(cfg.channels), cfg.temporal_blocks)
     model = VAE(model_cfg).to(device)
-    opt = adamw(model.parameters(), cfg.lr, (0.9, 0.99), 0.0, device)
+    fixed_stats = None  # a frozen encoder keeps the latent normalisation its transformer was trained with
+    if cfg.init:
+        init = load_checkpoint(cfg.init)
+        model.load_state_dict(init["model"])
+        if not cfg.train_encoder:
+            fixed_stats = (init["latent_shift"], init["latent_scale"])
+        log.log(event="init", path=cfg.init, step=init["step"])
+    elif not cfg.train_encoder:
+        raise SystemExit("--train_encoder=false needs --init (the encoder to keep)")
+    model.encoder.requires_grad_(cfg.train_encoder)
+    opt = adamw([p for p in model.parameters() if p.requires_grad], cfg.lr, (0.9, 0.99), 0.0, device)
     step = 0
     ckpt_path = os.path.join(cfg.out, "ckpt.pt")
     if cfg.resume and os.path.exists(ckpt_path):
@@ -72,11 +87,11 @@ def main() -> None:
         opt.load_state_dict(ckpt["optimizer"])
         step = ckpt["step"]
         log.log(event="resume", step=step)
-    log.log(event="start", params=count_params(model), clips=sum(len(s) for s in sets), device=str(device),
+    log.log(event="start", params=count_params(model), trained=sum(p.numel() for p in model.parameters() if p.requires_grad), clips=sum(len(s) for s in sets), device=str(device),
             config=asdict(cfg))
 
     def checkpoint(metrics: dict) -> None:
-        shift, scale = latent_stats(model, buckets, rng)
+        shift, scale = fixed_stats or latent_stats(model, buckets, rng)
         save_checkpoint(ckpt_path, model=model.state_dict(), optimizer=opt.state_dict(), step=step,
                         config=asdict(cfg), model_config=asdict(model_cfg), latent_shift=shift, latent_scale=scale,
                         metrics=metrics)
