@@ -54,7 +54,7 @@ import {
   MODES_DEFAULTS,
 } from './modes-report.ts';
 import type { EvalSettings } from './report.ts';
-import { evalSettings, modelFlags, openEvalModels, samplingFlags, type EvalNames, type EvalRunOptions } from './run.ts';
+import { evalSettings, modelFlags, openEvalModels, samplingFlags, throughVae, type EvalNames, type EvalRunOptions } from './run.ts';
 import type { LoadedEntry } from './suite.ts';
 
 /** The first and last stretch of a drift video whose adherence is compared, at most. */
@@ -222,11 +222,6 @@ async function measureKeyframes(ctx: ModesContext, mode: 'firstFrame' | 'firstLa
   };
 }
 
-/** An image through the VAE and back, as a given frame is before the transformer sees it. */
-async function throughVae(pipe: VideoPipeline, image: VideoFrames): Promise<VideoFrames> {
-  const { vaeEncoder, vaeDecoder } = pipe.components;
-  return vaeDecoder.decode(await vaeEncoder.encode(image), { fps: image.fps });
-}
 
 // --- extend, long video, drift ---------------------------------------------------------------------------
 

@@ -86,7 +86,12 @@ export function manifestMetrics(report: EvalReport): Record<string, unknown> {
     usableYieldByLanguage: Object.fromEntries(
       Object.entries(report.adherence.byLanguage).map(([lang, pair]) => [lang, round(pair.generated.all.usableYield)]),
     ),
-    vae: { clips: report.vae.clips, psnr: round(report.vae.psnr, 2), ssim: round(report.vae.ssim) },
+    vae: {
+      clips: report.vae.clips,
+      psnr: round(report.vae.psnr, 2),
+      ssim: round(report.vae.ssim),
+      ...(report.vae.adherence && { adherenceThroughVae: groupFigures(report.vae.adherence.throughVae) }),
+    },
     flicker: { generated: round(report.flicker.generated), rendered: round(report.flicker.rendered) },
     frechet: { generatedVsRendered: round(report.frechet.generatedVsRendered, 3), renderedVsRendered: round(report.frechet.renderedVsRendered, 3) },
     targetsMet: report.targets.every((t) => t.met === true),

@@ -29,8 +29,8 @@ export interface ClipResult {
   readonly generated: ClipOutcome;
   readonly rendered: ClipOutcome;
   readonly flicker: { readonly generated: number; readonly rendered: number };
-  /** VAE reconstruction of the rendered clip, for the clips it was measured on. */
-  readonly vae?: { readonly psnr: number; readonly ssim: number };
+  /** The rendered clip through the VAE, for the clips it was measured on: reconstruction, and whether every stated value is still read. */
+  readonly vae?: { readonly psnr: number; readonly ssim: number; readonly usable: boolean };
 }
 
 export interface AdherencePair {
@@ -62,8 +62,17 @@ export interface EvalReport {
   readonly seconds: { readonly total: number; readonly perClip: number };
   /** Generated clips, and rendered clips of the same specs and seeds (the probe's ceiling); all, and per prompt language. */
   readonly adherence: AdherencePair & { readonly byLanguage: Readonly<Record<Language, AdherencePair>> };
-  /** Reconstruction of rendered suite clips through the model's VAE (0..1 scale, as training/cinesim_train/metrics.py). */
-  readonly vae: { readonly clips: number; readonly psnr: number | null; readonly ssim: number | null };
+  /**
+   * Rendered suite clips through the model's VAE: reconstruction (0..1 scale, as
+   * training/cinesim_train/metrics.py), and adherence on those clips rendered, through the VAE and generated.
+   * What the probe reads through the VAE bounds what any transformer generating these latents can score.
+   */
+  readonly vae: {
+    readonly clips: number;
+    readonly psnr: number | null;
+    readonly ssim: number | null;
+    readonly adherence: { readonly rendered: GroupScore; readonly throughVae: GroupScore; readonly generated: GroupScore } | null;
+  };
   /** Mean flicker (metrics.ts) of the generated clips and of the rendered clips of the same specs. */
   readonly flicker: { readonly generated: number | null; readonly rendered: number | null };
   /**
@@ -202,6 +211,9 @@ export function formatReport(report: EvalReport): string {
     ...rows,
     '',
     `VAE reconstruction (${report.vae.clips} rendered clips): PSNR ${fixed(report.vae.psnr, 2)} dB, SSIM ${fixed(report.vae.ssim, 4)}`,
+    ...(report.vae.adherence
+      ? [VAE_CEILING_HEADER, ...vaeCeilingRows(report)].map((r) => `  ${r[0].padEnd(14)}${r.slice(1).map((c) => pad(c, 12)).join('')}`)
+      : []),
     `flicker: generated ${fixed(report.flicker.generated, 4)}, rendered ${fixed(report.flicker.rendered, 4)}`,
     `Fréchet distance over probe features (${report.frechet.clips} clips): generated vs rendered ` +
       `${fixed(report.frechet.generatedVsRendered, 2)}, rendered vs rendered with other seeds ${fixed(report.frechet.renderedVsRendered, 2)}`,
@@ -216,6 +228,20 @@ export function formatReport(report: EvalReport): string {
 /** How every docs/RESULTS.md section opens: its title, when and what was measured, the command that reproduces it. */
 export function resultsHead(title: string, date: string, measured: string, command: string): string[] {
   return [`## ${title}`, '', `Measured ${date.slice(0, 10)}: ${measured}`, '', 'Reproduce with:', '', '```', command, '```'];
+}
+
+const VAE_CEILING_HEADER = ['attribute', 'rendered', 'through VAE', 'generated'];
+
+/** Per attribute and usable yield: rendered, through the VAE, generated (empty when no clip went through the VAE). */
+function vaeCeilingRows(report: EvalReport): string[][] {
+  const a = report.vae.adherence;
+  if (!a) return [];
+  const groups = [a.rendered, a.throughVae, a.generated];
+  const attributes = SCORED_ATTRIBUTES.filter((x) => a.rendered.attributes[x].total > 0);
+  return [
+    ...attributes.map((x) => [x, ...groups.map((g) => percent(g.attributes[x].rate))]),
+    ['usable yield', ...groups.map((g) => percent(g.usableYield))],
+  ];
 }
 
 /** The model's section of docs/RESULTS.md (without its markers). */
@@ -241,6 +267,19 @@ export function formatMarkdown(report: EvalReport): string {
     '|---|---|---:|---|',
     ...targets,
     '',
+    ...(report.vae.adherence
+      ? [
+          '### What the VAE lets through',
+          '',
+          `The same ${report.vae.clips} rendered clips read as drawn, after the VAE's encoder and decoder, and generated from ` +
+            'their prompts. The transformer generates VAE latents, so the middle column is the most it could score.',
+          '',
+          `| ${VAE_CEILING_HEADER.join(' | ')} |`,
+          `|---|${'---:|'.repeat(VAE_CEILING_HEADER.length - 1)}`,
+          ...vaeCeilingRows(report).map((r) => `| ${r.join(' | ')} |`),
+          '',
+        ]
+      : []),
     '### Video quality',
     '',
     '| figure | value |',

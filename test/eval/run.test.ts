@@ -45,6 +45,12 @@ describe('runEval on the tiny fixtures, --limit 4', () => {
     expect(report.vae.clips).toBe(4);
     expect(report.vae.psnr).toBeGreaterThan(0);
     expect(report.vae.ssim).toBeLessThanOrEqual(1);
+    // Every clip went through the VAE (the default), so its adherence columns are over the same clips as the main table's.
+    const ceiling = report.vae.adherence!;
+    expect(ceiling.throughVae.clips).toBe(4);
+    expect(ceiling.rendered).toEqual(report.adherence.rendered.all);
+    expect(ceiling.generated).toEqual(report.adherence.generated.all);
+    expect(report.clips.every((c) => typeof c.vae?.usable === 'boolean')).toBe(true);
     expect(report.flicker.generated).toBeGreaterThanOrEqual(0);
     expect(report.flicker.rendered).toBeGreaterThanOrEqual(0);
     expect(report.frechet.generatedVsRendered).toBeGreaterThanOrEqual(0);
@@ -65,6 +71,8 @@ describe('runEval on the tiny fixtures, --limit 4', () => {
     expect(table).toMatch(/usable yield/);
     expect(table).toMatch(/VAE reconstruction \(4 rendered clips\)/);
     expect(formatMarkdown(report)).toMatch(/\| color \| \d+ \|/);
+    expect(table).toMatch(/through VAE/);
+    expect(formatMarkdown(report)).toMatch(/### What the VAE lets through[\s\S]*\| usable yield \| [\d.]+% \| [\d.]+% \| [\d.]+% \|/);
   });
 
   it('--write: merges the figures into the manifest and writes one section of the results page', async () => {
