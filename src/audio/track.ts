@@ -5,11 +5,15 @@
  * change of size and change of colour.
  *
  * Objects that touch (a collision) merge into one blob. A track left without a blob whose prediction lies
- * in a blob already taken by a track too small to fill it alone shares that blob: its pixels are split among
- * the tracks by a few k-means rounds on position and colour, seeded by the tracks' predictions and
- * colours. That keeps both trajectories through the contact, which is exactly when the impact happens.
+ * in a blob already taken by another track shares that blob when the blob is too large for its owner
+ * alone, or when it shows the sharer's own colours (each track keeps the few colours of the object it
+ * started on: body, texture, outline): the owner's area model lags when objects shrink under a zoom, and a
+ * small object adds little area to a large one, but its colours are there. The blob's pixels are then
+ * split among the tracks by a few k-means rounds on position and colour, seeded by the tracks' predictions
+ * and colours. That keeps both trajectories through the contact, which is exactly when the impact happens.
  */
 import { blobOf, type Blob } from './blobs.ts';
+import { kmeansRgb } from './stats.ts';
 
 export interface Observation {
   frame: number;
@@ -60,6 +64,13 @@ const GATE_SHARE = 0.12;
  */
 const SHARE_AREA_RATIO = 1.35;
 const SHARE_PART = 0.6;
+/** A blob shows a sharer when this share of the sharer's area is in its own colours (see showsColours). */
+const SHARE_COLOR_PART = 0.25;
+/** RGB distance within which a pixel is in one of an object's colours. */
+const OWN_COLOR = 40;
+/** Colours kept per object, read from the pixels it covers at least this fully (not its anti-aliased rim). */
+const PALETTE_COLORS = 3;
+const SOLID_WEIGHT = 0.99;
 /** Colour distance that costs as much as a full gate. */
 const COLOR_SCALE = 120;
 const KMEANS_ROUNDS = 4;
@@ -73,6 +84,8 @@ interface Live {
   g: number;
   b: number;
   area: number;
+  /** The object's own colours (body, texture accent, outline), from the blob that started the track: [n, 3]. */
+  palette: Float32Array;
 }
 
 function lastOf(t: Track): Observation {
@@ -143,7 +156,8 @@ export function trackBlobs(
         if (owner === -1 || trackBlob[t] !== -1) return;
         if (p.x < blob.x0 - pad || p.x > blob.x1 + pad || p.y < blob.y0 - pad || p.y > blob.y1 + pad) return;
         const owned = live[owner].area;
-        if (blob.area < Math.min(SHARE_AREA_RATIO * owned, owned + SHARE_PART * l.area)) return;
+        const oversized = blob.area >= Math.min(SHARE_AREA_RATIO * owned, owned + SHARE_PART * l.area);
+        if (!oversized && !showsColours(blob, l, live[owner], rgb(k))) return;
         trackBlob[t] = b;
         sharers.set(b, [...(sharers.get(b) ?? [owner]), t]);
       });
@@ -176,7 +190,7 @@ export function trackBlobs(
       if (blobOwner[b] !== -1) return;
       const track: Track = { id: tracks.length, observations: [observationOf(blob, k, false)] };
       tracks.push(track);
-      live.push({ track, r: blob.r, g: blob.g, b: blob.b, area: blob.area });
+      live.push({ track, r: blob.r, g: blob.g, b: blob.b, area: blob.area, palette: paletteOf(blob, rgb(k)) });
     });
   }
   return tracks;
@@ -208,7 +222,7 @@ function splitBlob(blob: Blob, seeds: readonly Seed[], rgb: Uint8Array, weights:
       for (let s = 0; s < seeds.length; s++) {
         const l = seeds[s].live;
         const spatial = ((x - cx[s]) ** 2 + (y - cy[s]) ** 2) / radius[s] ** 2;
-        const colour = ((rgb[p * 3] - l.r) ** 2 + (rgb[p * 3 + 1] - l.g) ** 2 + (rgb[p * 3 + 2] - l.b) ** 2) / SPLIT_COLOR ** 2;
+        const colour = colourDistance2(l, rgb, p) / SPLIT_COLOR ** 2;
         const cost = spatial + colour;
         if (cost < bestCost) {
           bestCost = cost;
@@ -233,4 +247,38 @@ function splitBlob(blob: Blob, seeds: readonly Seed[], rgb: Uint8Array, weights:
     for (let i = 0; i < blob.pixels.length; i++) if (owner[i] === s) members.push(blob.pixels[i]);
     return blobOf(members, weights, rgb, width, height);
   });
+}
+
+/** k-means colours of a blob's solid pixels, [n, 3] (empty when it has none). */
+function paletteOf(blob: Blob, rgb: Uint8Array): Float32Array {
+  const samples: number[] = [];
+  blob.pixels.forEach((p, i) => {
+    if (blob.weights[i] >= SOLID_WEIGHT) samples.push(rgb[p * 3], rgb[p * 3 + 1], rgb[p * 3 + 2]);
+  });
+  return kmeansRgb(Float32Array.from(samples), PALETTE_COLORS).centres;
+}
+
+/**
+ * Squared RGB distance of pixel p to the track's nearest own colour: a striped or checkered object's mean
+ * colour is the colour of none of its pixels. The mean colour where the track has no palette.
+ */
+function colourDistance2(live: Live, rgb: Uint8Array, p: number): number {
+  const r = rgb[p * 3], g = rgb[p * 3 + 1], b = rgb[p * 3 + 2];
+  const pal = live.palette;
+  if (pal.length === 0) return (r - live.r) ** 2 + (g - live.g) ** 2 + (b - live.b) ** 2;
+  let best = Infinity;
+  for (let c = 0; c < pal.length; c += 3) best = Math.min(best, (r - pal[c]) ** 2 + (g - pal[c + 1]) ** 2 + (b - pal[c + 2]) ** 2);
+  return best;
+}
+
+/** Whether enough of the blob's solid pixels are in the sharer's own colours, and nearer them than the owner's. */
+function showsColours(blob: Blob, sharer: Live, owner: Live, rgb: Uint8Array): boolean {
+  if (sharer.palette.length === 0 || owner.palette.length === 0) return false;
+  let count = 0;
+  blob.pixels.forEach((p, i) => {
+    if (blob.weights[i] < SOLID_WEIGHT) return;
+    const mine = colourDistance2(sharer, rgb, p);
+    if (mine <= OWN_COLOR * OWN_COLOR && mine < colourDistance2(owner, rgb, p)) count++;
+  });
+  return count >= SHARE_COLOR_PART * sharer.area;
 }
