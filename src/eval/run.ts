@@ -295,8 +295,8 @@ function buildReport(r: ReportInputs): EvalReport {
   const heldOut = outcomes.filter((o) => o.entry.heldOut !== null).length;
   const { generated, rendered } = adherenceOf(outcomes);
   const byLanguage = Object.fromEntries(LANGUAGES.map((l) => [l, adherenceOf(outcomes.filter((o) => o.entry.lang === l))])) as Record<Language, AdherencePair>;
-  const vae = outcomes.flatMap((o) => (o.vae ? [o.vae] : []));
   const vaeOutcomes = outcomes.filter((o) => o.vae);
+  const vae = vaeOutcomes.map((o) => o.vae!);
   const frechet = (a: 'generated' | 'reference') =>
     outcomes.length < 2
       ? null
