@@ -270,7 +270,8 @@ function fitPyramid(anchor: Plane, anchorHalf: Plane | undefined, next: Plane, n
  * per frame, too little to tell from noise, but several pixels from the anchor. The fit starts from the
  * previous frame's motion extrapolated (camera moves are smooth). The clip counts as a camera move when
  * the background supports most frames' fits; otherwise every frame keeps the identity. A moving path is
- * then steadied: a step far from the clip's typical step is a misfit (see steadied).
+ * then steadied: a step far from the clip's typical step is a misfit (see steadied), and what jitter is
+ * left is smoothed away (see smoothed).
  */
 export function estimateCamera(video: VideoFrames): CameraPath {
   const n = video.count;
@@ -302,7 +303,9 @@ export function estimateCamera(video: VideoFrames): CameraPath {
     } else prevToAnchor = toAnchor;
   }
   const moving = n > 1 && supportedFrames >= MOVING_SHARE * (n - 1);
-  return { toFirst: moving ? steadied(toFirst, cx, cy, Math.min(video.width, video.height)) : toFirst.map(() => IDENTITY), moving };
+  if (!moving) return { toFirst: toFirst.map(() => IDENTITY), moving };
+  const steady = steadied(toFirst, cx, cy, Math.min(video.width, video.height));
+  return { toFirst: smoothed(steady, cx, cy, Math.max(2, Math.round(SMOOTH_SECONDS * video.fps))), moving };
 }
 
 /**
@@ -327,4 +330,44 @@ function steadied(toFirst: readonly Similarity[], cx: number, cy: number, short:
   const out: Similarity[] = [toFirst[0]];
   steps.forEach((m, i) => out.push(compose(out[i], misfit(m) ? usual : fromCentred(m, cx, cy))));
   return out;
+}
+
+/**
+ * Half-width of the window the path is smoothed over, seconds. The pair fits jitter by a few tenths of a
+ * pixel (more where the background has little texture: a few stars on black), and every object's
+ * trajectory inherits that jitter as kinks that look like impacts (on the bench's clips, a good share of
+ * the false alarms under a moving camera). A camera moves smoothly: over a second, its log zoom and the
+ * shift of the frame centre follow a quadratic closely (pans and tilts are uniform, a zoom exponential).
+ */
+const SMOOTH_SECONDS = 1;
+
+/** The path with each frame's map replaced by a local quadratic fit (see SMOOTH_SECONDS) over ±half frames. */
+function smoothed(toFirst: readonly Similarity[], cx: number, cy: number, half: number): Similarity[] {
+  const series = [
+    toFirst.map((s) => Math.log(s.a)),
+    toFirst.map((s) => s.bx - cx * (1 - s.a)),
+    toFirst.map((s) => s.by - cy * (1 - s.a)),
+  ];
+  const fitted = series.map((values) => localQuadratic(values, half));
+  return fitted[0].map((la, k) => {
+    const a = Math.exp(la);
+    return { a, bx: fitted[1][k] + cx * (1 - a), by: fitted[2][k] + cy * (1 - a) };
+  });
+}
+
+/** Each value replaced by the least-squares quadratic through the values within ±half of it, at its place. */
+function localQuadratic(values: readonly number[], half: number): number[] {
+  const n = values.length;
+  return values.map((own, k) => {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, v0 = 0, v1 = 0, v2 = 0;
+    for (let j = Math.max(0, k - half); j <= Math.min(n - 1, k + half); j++) {
+      const d = j - k, v = values[j];
+      s0 += 1; s1 += d; s2 += d * d; s3 += d * d * d; s4 += d * d * d * d;
+      v0 += v; v1 += v * d; v2 += v * d * d;
+    }
+    // Cramer's rule for the constant term of the normal equations.
+    const det = s0 * (s2 * s4 - s3 * s3) - s1 * (s1 * s4 - s3 * s2) + s2 * (s1 * s3 - s2 * s2);
+    if (s0 < 3 || Math.abs(det) < 1e-9) return own;
+    return (v0 * (s2 * s4 - s3 * s3) - s1 * (v1 * s4 - s3 * v2) + s2 * (v1 * s3 - s2 * v2)) / det;
+  });
 }
