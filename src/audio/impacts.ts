@@ -18,7 +18,7 @@
  * motion may also be taken relative to that object's (two moving objects collide by their relative velocity:
  * one hit from behind gains speed along its motion). A take-off (from rest) or an object set
  * moving by a blow gains velocity from nothing and is not an impact. Impacts of two tracks at the same
- * moment, close enough to touch, are one collision. An impact is reported where it hit: at the object's
+ * moment, close enough to touch and each pushed away from the other, are one collision. An impact is reported where it hit: at the object's
  * edge on the side it was pushed from (the event's place, not the object's centre, a radius away for a
  * big object).
  */
@@ -447,7 +447,7 @@ function mergeCollisions(found: TrackImpact[], o: ImpactOptions): SoundImpact[] 
     for (let j = i + 1; j < sorted.length && sorted[j].at - a.at <= COLLISION_FRAMES; j++) {
       const b = sorted[j];
       if (used[j] || b.track === a.track) continue;
-      if (Math.hypot(a.x - b.x, a.y - b.y) <= COLLISION_REACH * (a.radius + b.radius) + 2) {
+      if (pushedApart(a, b) && Math.hypot(a.x - b.x, a.y - b.y) <= COLLISION_REACH * (a.radius + b.radius) + 2) {
         partner = j;
         break;
       }
@@ -466,6 +466,17 @@ function mergeCollisions(found: TrackImpact[], o: ImpactOptions): SoundImpact[] 
     );
   }
   return out.sort((p, q) => p.time - q.time);
+}
+
+/**
+ * Whether each change pushes its object away from the other (a collision's impulse acts along the line
+ * between them): two changes at the same time and place that do not are two impacts (a bounce off the
+ * floor beside an object that stops), and merging them would time and place one of them wrongly.
+ */
+function pushedApart(a: TrackImpact, b: TrackImpact): boolean {
+  // (x − cx, y − cy) is the change's direction (cx, cy lies a radius back along it).
+  const away = (p: TrackImpact, q: TrackImpact) => (p.x - p.cx) * (p.x - q.x) + (p.y - p.cy) * (p.y - q.y) > 0;
+  return away(a, b) && away(b, a);
 }
 
 function soundImpact(at: number, x: number, y: number, strength: number, size: number, kind: SoundImpact['kind'], tracks: number[], fps: number): SoundImpact {
