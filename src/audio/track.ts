@@ -8,7 +8,9 @@
  * in a blob already taken by another track shares that blob when the blob is too large for its owner
  * alone, or when it shows the sharer's own colours (each track keeps the few colours of the object it
  * started on: body, texture, outline): the owner's area model lags when objects shrink under a zoom, and a
- * small object adds little area to a large one, but its colours are there. The blob's pixels are then
+ * small object adds little area to a large one, but its colours are there. Its colours also let it share a
+ * taken blob within its gate that its prediction missed: an impact reverses the motion the prediction
+ * follows, and the track would be lost exactly where its impact is. The blob's pixels are then
  * split among the tracks by a few k-means rounds on position and colour, seeded by the tracks' predictions
  * and colours. That keeps both trajectories through the contact, which is exactly when the impact happens.
  */
@@ -145,7 +147,8 @@ export function trackBlobs(
       trackBlob[t] = b;
     }
 
-    // 2. Unmatched tracks predicted inside a taken, oversized blob share it.
+    // 2. Unmatched tracks predicted inside a taken, oversized blob share it, as do those whose colours a
+    // taken blob shows, inside it or within their gate (an impact reverses the motion the prediction follows).
     const sharers = new Map<number, number[]>();
     live.forEach((l, t) => {
       if (trackBlob[t] !== -1) return;
@@ -154,10 +157,12 @@ export function trackBlobs(
       blobs.forEach((blob, b) => {
         const owner = blobOwner[b];
         if (owner === -1 || trackBlob[t] !== -1) return;
-        if (p.x < blob.x0 - pad || p.x > blob.x1 + pad || p.y < blob.y0 - pad || p.y > blob.y1 + pad) return;
+        const inside = !(p.x < blob.x0 - pad || p.x > blob.x1 + pad || p.y < blob.y0 - pad || p.y > blob.y1 + pad);
         const owned = live[owner].area;
         const oversized = blob.area >= Math.min(SHARE_AREA_RATIO * owned, owned + SHARE_PART * l.area);
-        if (!oversized && !showsColours(blob, l, live[owner], rgb(k))) return;
+        if (inside ? !oversized && !showsColours(blob, l, live[owner], rgb(k)) : !withinGate(blob, p, gates[t]) || !showsColours(blob, l, live[owner], rgb(k))) return;
+        // A prediction outside the blob (an impact reversed the motion) seeds the split at the blob's nearest point.
+        if (!inside) predictions[t] = { ...p, x: Math.min(Math.max(p.x, blob.x0), blob.x1), y: Math.min(Math.max(p.y, blob.y0), blob.y1) };
         trackBlob[t] = b;
         sharers.set(b, [...(sharers.get(b) ?? [owner]), t]);
       });
@@ -247,6 +252,11 @@ function splitBlob(blob: Blob, seeds: readonly Seed[], rgb: Uint8Array, weights:
     for (let i = 0; i < blob.pixels.length; i++) if (owner[i] === s) members.push(blob.pixels[i]);
     return blobOf(members, weights, rgb, width, height);
   });
+}
+
+/** Whether any point of the blob's bounding box lies within `gate` of p. */
+function withinGate(blob: Blob, p: { x: number; y: number }, gate: number): boolean {
+  return Math.hypot(Math.max(blob.x0 - p.x, 0, p.x - blob.x1), Math.max(blob.y0 - p.y, 0, p.y - blob.y1)) <= gate;
 }
 
 /** k-means colours of a blob's solid pixels, [n, 3] (empty when it has none). */
