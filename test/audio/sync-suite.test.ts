@@ -3,7 +3,7 @@
  * against the simulator's events, ±1 frame, by the truth rule of src/audio/sync.ts.
  *
  * The target is 90% precision and recall. The detector does not reach it yet, so this test holds the
- * figures it does reach as floors (measured 2026-11-23: precision 88.1%, recall 76.6%, and 92.5% recall
+ * figures it does reach as floors (measured 2026-11-23: precision 88.6%, recall 76.6%, and 92.5% recall
  * at 128x128 @ 24 fps; the floors sit about two points below for floating-point differences between machines).
  * Raise them when the detector improves.
  * Its own file so vitest runs it beside the other audio tests.
