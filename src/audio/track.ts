@@ -160,7 +160,8 @@ export function trackBlobs(
         const inside = !(p.x < blob.x0 - pad || p.x > blob.x1 + pad || p.y < blob.y0 - pad || p.y > blob.y1 + pad);
         const owned = live[owner].area;
         const oversized = blob.area >= Math.min(SHARE_AREA_RATIO * owned, owned + SHARE_PART * l.area);
-        if (inside ? !oversized && !showsColours(blob, l, live[owner], rgb(k)) : !withinGate(blob, p, gates[t]) || !showsColours(blob, l, live[owner], rgb(k))) return;
+        const shows = () => showsColours(blob, l, live[owner], rgb(k));
+        if (!(inside ? oversized || shows() : withinGate(blob, p, gates[t]) && shows())) return;
         // A prediction outside the blob (an impact reversed the motion) seeds the split at the blob's nearest point.
         if (!inside) predictions[t] = { ...p, x: Math.min(Math.max(p.x, blob.x0), blob.x1), y: Math.min(Math.max(p.y, blob.y0), blob.y1) };
         trackBlob[t] = b;
