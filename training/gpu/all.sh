@@ -3,7 +3,7 @@
 # pipeline.sh (device.sh start with PIPELINE=all.sh): either alone leaves most of an H100 idle (small
 # kernels), so one device lease trains both. The datasets first, then until one deadline:
 #   - the DiT + text encoder warm-started from the shipped model on its VAE (stage2.sh, INIT);
-#   - the VAE's decoder fine-tuned alone on the same latents (decoder.sh; DECODER=0 skips it);
+#   - with DECODER=1, the VAE's decoder fine-tuned alone on the same latents (decoder.sh; EXTRA_DECODER flags);
 #   - world runs as listed in WORLDS, "name|init|extra flags;…" (world.sh each; init "none" = from scratch).
 #   TOTAL_MINUTES: wall budget from the start to the last checkpoint; DIT_BATCH, DIT_LR.
 # The first world run writes the game datasets; the others wait for them (world.sh).
@@ -19,8 +19,8 @@ OUT=$WORK/stage2 bash -c 'source training/gpu/common.sh'    # node and the video
 END=$(( deadline - 120 )) INIT=training/checkpoints/shapes-64/dit.pt BATCH=${DIT_BATCH:-128} LR=${DIT_LR:-3e-4} \
   OUT=$WORK/stage2 bash training/gpu/stage2.sh > "$WORK/dit.out" 2>&1 &
 pids=($!)
-if [ "${DECODER:-1}" != 0 ]; then
-  END=$(( deadline - 60 )) bash training/gpu/decoder.sh > "$WORK/decoder.out" 2>&1 &
+if [ "${DECODER:-0}" != 0 ]; then
+  END=$(( deadline - 60 )) EXTRA=${EXTRA_DECODER:-} bash training/gpu/decoder.sh > "$WORK/decoder.out" 2>&1 &
   pids+=($!)
 fi
 WORLDS=${WORLDS:-"world|training/checkpoints/world-64/world.pt|"}

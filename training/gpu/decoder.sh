@@ -8,6 +8,6 @@ source training/gpu/common.sh
 MINUTES=${MINUTES:-10}
 [ -z "${END:-}" ] || MINUTES=$(minutes_until "$END")
 "$PY" training/train_vae.py --data="$TRAIN_DATA" --val_data="$VAL_DATA" --out="$RUNS/vae-decoder" \
-  --init=training/checkpoints/shapes-64/vae.pt --train_encoder=false --batch=${BATCH:-32} --lr=${LR:-2e-4} \
-  --warmup=100 --max_steps=100000 --max_minutes="$MINUTES" --eval_every=1000 --log_every=200 2>&1 | tee "$OUT/vae-decoder.log"
+  --init=training/checkpoints/shapes-64/vae.pt --train_encoder=false --batch=${BATCH:-32} --lr=${LR:-5e-5} \
+  --warmup=100 --max_steps=100000 --max_minutes="$MINUTES" --eval_every=1000 --log_every=200 ${EXTRA:-} 2>&1 | tee "$OUT/vae-decoder.log"
 "$PY" training/gpu/parts.py split "$RUNS/vae-decoder/ckpt.pt" "$OUT/vae-decoder"
