@@ -157,6 +157,15 @@ export interface SeamContinuity {
    */
   readonly phaseNormal: number;
   readonly phaseRatios: readonly number[];
+  /**
+   * Per seam: its step over the median step away from seams within `localWindow` frames of it (at least
+   * MIN_NORMAL_STEP). A video whose motion changes (a ball that slides for five seconds, then a still
+   * minute) makes the whole-video median the still part's: seams in the moving part then read as jumps
+   * against stillness. The local normal is the motion around the seam itself.
+   */
+  readonly localRatios: readonly number[];
+  /** Frames either side a seam's local normal is taken from: the seams' median spacing (the whole video for one seam). */
+  readonly localWindow: number;
 }
 
 /**
@@ -174,12 +183,19 @@ export function seamContinuity(video: VideoFrames, seams: readonly number[], per
   const phase = period ? away.filter(([i]) => i % period === 0).map(([, s]) => s) : [];
   const phaseNormal = phase.length > 0 ? Math.max(median(phase), MIN_NORMAL_STEP) : Number.NaN;
   const steps = seams.map((t) => all[t - 1]);
+  const localWindow = seams.length < 2 ? video.count : median(seams.slice(1).map((t, i) => t - seams[i]));
+  const localRatios = seams.map((t, k) => {
+    const near = away.filter(([i]) => Math.abs(i + 1 - t) <= localWindow).map(([, s]) => s);
+    return steps[k] / Math.max(median(near), MIN_NORMAL_STEP); // no step near: NaN, not a made-up figure
+  });
   return {
     ratios: steps.map((s) => s / normal),
     steps,
     normal,
     phaseNormal,
     phaseRatios: Number.isNaN(phaseNormal) ? [] : steps.map((s) => s / phaseNormal),
+    localRatios,
+    localWindow,
   };
 }
 

@@ -448,6 +448,7 @@ function formatOf(s: EvalSettings): ClipFormat {
 function seamFigures(videos: readonly SeamContinuity[]): SeamFigures {
   const ratios = videos.flatMap((v) => v.ratios);
   const phaseRatios = videos.flatMap((v) => v.phaseRatios);
+  const localRatios = videos.flatMap((v) => v.localRatios);
   return {
     seams: ratios.length,
     ratio: { mean: orNull(mean(ratios)), median: orNull(median(ratios)), max: ratios.length === 0 ? null : Math.max(...ratios) },
@@ -456,6 +457,8 @@ function seamFigures(videos: readonly SeamContinuity[]): SeamFigures {
     normalStep: orNull(mean(videos.map((v) => v.normal))),
     phaseRatio: { mean: orNull(mean(phaseRatios)), median: orNull(median(phaseRatios)) },
     phaseStep: orNull(mean(videos.flatMap((v) => (Number.isNaN(v.phaseNormal) ? [] : [v.phaseNormal])))),
+    localRatio: { mean: orNull(mean(localRatios)), median: orNull(median(localRatios)), max: localRatios.length === 0 ? null : Math.max(...localRatios) },
+    withinLocal: share(localRatios.map((r) => r <= 1)),
   };
 }
 

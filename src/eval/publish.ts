@@ -100,7 +100,16 @@ export function manifestMetrics(report: EvalReport): Record<string, unknown> {
 
 /** The compact summary of `cinesim eval modes` stored under the manifest's `metrics.modes`. */
 export function modesMetrics(r: ModesReport): Record<string, unknown> {
-  const seam = (s: SeamFigures) => ({ seams: s.seams, ratioMean: round(s.ratio.mean, 3), ratioMax: round(s.ratio.max, 3), withinNormal: round(s.withinNormal), phaseRatioMean: round(s.phaseRatio.mean, 3) });
+  const seam = (s: SeamFigures) => ({
+    seams: s.seams,
+    localRatioMean: round(s.localRatio.mean, 3),
+    localRatioMax: round(s.localRatio.max, 3),
+    withinLocal: round(s.withinLocal),
+    ratioMean: round(s.ratio.mean, 3),
+    ratioMax: round(s.ratio.max, 3),
+    withinNormal: round(s.withinNormal),
+    phaseRatioMean: round(s.phaseRatio.mean, 3),
+  });
   const adherence = (g: GroupScore) => ({ statedValues: round(statedShare(g)), usableYield: round(g.usableYield) });
   const keyframes = (k: NonNullable<ModesReport['firstFrame']>) => ({
     clips: k.clips,

@@ -62,6 +62,23 @@ describe('seamContinuity', () => {
     expect(ratios[0]).toBe(0);
   });
 
+  it('reads a seam against the motion around it when the motion changes over the video', () => {
+    // Pans for 16 frames, then holds still for 48: the whole-video median step is the still part's.
+    const moving = (t: number) => Math.min(t, 16);
+    const seams = [5, 13, 21, 29, 37, 45, 53];
+    const smooth = seamContinuity(pan(64, moving), seams);
+    expect(smooth.localWindow).toBe(8);
+    expect(smooth.ratios[0]).toBeGreaterThan(4); // the still minute's normal makes the pan look like jumps
+    expect(smooth.localRatios[0]).toBeCloseTo(1, 1);
+    expect(smooth.localRatios[1]).toBeCloseTo(1, 1);
+    // A real jump in the moving part still reads as one.
+    const jump = seamContinuity(pan(64, (t) => moving(t) + (t >= 13 ? 6 : 0)), seams);
+    expect(jump.localRatios[1]).toBeGreaterThan(4);
+    // One seam: the whole video is its neighbourhood, so local and whole-video readings agree.
+    const single = seamContinuity(pan(17, (t) => t), [9]);
+    expect(single.localRatios[0]).toBeCloseTo(single.ratios[0], 6);
+  });
+
   it('rejects a seam outside the video', () => {
     expect(() => seamContinuity(pan(5, (t) => t), [0])).toThrow(/outside/);
     expect(() => seamContinuity(pan(5, (t) => t), [5])).toThrow(/outside/);

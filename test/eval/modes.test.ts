@@ -49,6 +49,9 @@ describe('runModesEval on the tiny fixtures', () => {
     expect(report.long!.videos).toHaveLength(1);
     expect(report.long!.seams.seams).toBe(report.long!.videos[0].chunks - 1);
     expect(report.long!.seams.ratio.max).toBeGreaterThanOrEqual(report.long!.seams.ratio.mean!);
+    expect(report.long!.seams.localRatio.max).toBeGreaterThanOrEqual(report.long!.seams.localRatio.mean!);
+    // One seam per extended clip: its neighbourhood is the whole video, so both readings agree.
+    expect(report.extend!.delivered.localRatio.mean).toBeCloseTo(report.extend!.delivered.ratio.mean!, 6);
     expect(report.drift).toMatchObject({ seconds: 8, edgeSeconds: 4, windowFrames: 17 });
     expect(report.drift!.videos[0].windows).toBe(2);
 
