@@ -29,7 +29,7 @@ describe.skipIf(!hasTorch)('training recipe smoke run', () => {
     const common = [`--data=${data}`, '--max_steps=2', '--batch=2', '--log_every=1', '--threads=2'];
     run(PYTHON, ['training/train_vae.py', ...common, `--out=${work}/vae`, '--channels=8,16', '--temporal_blocks=1', '--latent_channels=4', '--eval_clips=2']);
     run(PYTHON, ['training/train_dit.py', ...common, `--out=${work}/dit`, `--vae=${work}/vae/ckpt.pt`, '--dim=32', '--depth=1', '--heads=2', '--text_dim=16', '--text_depth=1']);
-    const probeLog = run(PYTHON, ['training/train_probe.py', ...common, `--out=${work}/probe`, '--width=8']);
+    const probeLog = run(PYTHON, ['training/train_probe.py', ...common, `--out=${work}/probe`, '--width=8', '--blur=1.25']);
     expect(probeLog).toContain('event=final');
     run(PYTHON, ['training/export_model.py', `--vae=${work}/vae/ckpt.pt`, `--dit=${work}/dit/ckpt.pt`, `--out=${work}/model`, '--name=smoke']);
 
