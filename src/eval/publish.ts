@@ -91,6 +91,7 @@ export function manifestMetrics(report: EvalReport): Record<string, unknown> {
       psnr: round(report.vae.psnr, 2),
       ssim: round(report.vae.ssim),
       ...(report.vae.adherence && { adherenceThroughVae: groupFigures(report.vae.adherence.throughVae) }),
+      ...(report.vae.adherence?.blurred && { adherenceBlurredToVaePsnr: groupFigures(report.vae.adherence.blurred) }),
     },
     flicker: { generated: round(report.flicker.generated), rendered: round(report.flicker.rendered) },
     frechet: { generatedVsRendered: round(report.frechet.generatedVsRendered, 3), renderedVsRendered: round(report.frechet.renderedVsRendered, 3) },

@@ -29,6 +29,7 @@ import { checkStated, readValues, scoreGroup, statedValues, summarizeAdherence, 
 import { featureStats, frechetDistance } from './frechet.ts';
 import { flicker, mean, psnr, ssim } from './metrics.ts';
 import { Probe } from './probe.ts';
+import { blurToPsnr } from './softness.ts';
 import { LANGUAGES, type Language } from '../world/vocabulary.ts';
 import {
   BINDING_NOTE,
@@ -96,7 +97,8 @@ interface EntryOutcome {
   readonly read: { readonly generated: readonly string[]; readonly rendered: readonly string[] };
   readonly features: { readonly generated: Float32Array; readonly rendered: Float32Array; readonly reference: Float32Array };
   readonly flicker: { readonly generated: number; readonly rendered: number };
-  readonly vae?: { readonly psnr: number; readonly ssim: number; readonly checks: readonly ValueCheck[] };
+  /** The round trip's reconstruction and readings, and the readings of the clip blurred to the same PSNR (softness.ts). */
+  readonly vae?: { readonly psnr: number; readonly ssim: number; readonly checks: readonly ValueCheck[]; readonly blurredChecks: readonly ValueCheck[] };
   readonly generationMs: number;
 }
 
@@ -193,9 +195,10 @@ async function evaluateBatch(ctx: EvalContext, batch: readonly LoadedEntry[], st
   // 6 (first, so the probe reads it with the rest) the rendered clips through the VAE
   const decoded: VideoFrames[] = [];
   for (const clip of rendered.slice(0, Math.max(0, ctx.vaeClips - start))) decoded.push(await throughVae(ctx.pipe, clip));
+  const blurred = decoded.map((d, k) => blurToPsnr(rendered[k], psnr(rendered[k], d)).video);
   // 3 probe all of them, batched
   const n = batch.length;
-  const readings = await probe.readMany([...generated.map((g) => g.video), ...rendered, ...reference, ...decoded]);
+  const readings = await probe.readMany([...generated.map((g) => g.video), ...rendered, ...reference, ...decoded, ...blurred]);
   // 4–6 per entry: adherence, flicker, VAE reconstruction
   const outcomes: EntryOutcome[] = [];
   for (const [k, entry] of batch.entries()) {
@@ -204,6 +207,7 @@ async function evaluateBatch(ctx: EvalContext, batch: readonly LoadedEntry[], st
       psnr: psnr(rendered[k], decoded[k]),
       ssim: ssim(rendered[k], decoded[k]),
       checks: checkStated(stated, readings[3 * n + k], probe.heads),
+      blurredChecks: checkStated(stated, readings[3 * n + decoded.length + k], probe.heads),
     };
     outcomes.push({
       entry,
@@ -334,6 +338,7 @@ function buildReport(r: ReportInputs): EvalReport {
           : {
               rendered: scoreGroup(vaeOutcomes.map((o) => o.rendered)),
               throughVae: scoreGroup(vaeOutcomes.map((o) => o.vae!.checks)),
+              blurred: scoreGroup(vaeOutcomes.map((o) => o.vae!.blurredChecks)),
               generated: scoreGroup(vaeOutcomes.map((o) => o.generated)),
             },
     },

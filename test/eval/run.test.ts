@@ -48,6 +48,7 @@ describe('runEval on the tiny fixtures, --limit 4', () => {
     // Every clip went through the VAE (the default), so its adherence columns are over the same clips as the main table's.
     const ceiling = report.vae.adherence!;
     expect(ceiling.throughVae.clips).toBe(4);
+    expect(ceiling.blurred!.clips).toBe(4);
     expect(ceiling.rendered).toEqual(report.adherence.rendered.all);
     expect(ceiling.generated).toEqual(report.adherence.generated.all);
     expect(report.clips.every((c) => typeof c.vae?.usable === 'boolean')).toBe(true);

@@ -86,7 +86,7 @@ export function registerEval(program: Command): void {
     .option('--guidance <g>', 'classifier-free guidance scale [number] (default: the model\'s)')
     .option('--shift <s>', 'timestep shift [number] (default: the model\'s)')
     .option('--sampler <name>', 'euler | heun (default: the model\'s)')
-    .option('--vae-clips <n>', 'rendered clips put through the VAE (reconstruction, and adherence read after it) [integer] (default: all)')
+    .option('--vae-clips <n>', 'rendered clips put through the VAE (reconstruction, and adherence read after it and after a blur of the same PSNR) [integer] (default: all)')
     .option('--threads <n>', 'CPU threads for inference [integer] (default: all cores)')
     .option('--out <file>', 'where to write the JSON report', 'out/eval-report.json')
     .option('--write', 'store the figures in the model\'s manifest.json `metrics` and in docs/RESULTS.md', false)
