@@ -12,20 +12,47 @@
 import { frameAt, type VideoFrames } from '../media/frames.ts';
 import { buildBackground, type BackgroundModel } from './background.ts';
 import { findBlobs, type Blob } from './blobs.ts';
-import { applySimilarity, estimateCamera, invert } from './camera.ts';
+import { applySimilarity, estimateCamera, invert, type CameraPath } from './camera.ts';
 import type { SoundEvents } from './events.ts';
 import { estimateThresholds, foregroundWeights, makeScratch, type Thresholds } from './foreground.ts';
-import { detectImpacts } from './impacts.ts';
+import { detectImpacts, type ImpactOptions } from './impacts.ts';
 import { detectMotions } from './motions.ts';
 import { describeScene } from './scene.ts';
 import { objectSweep } from './sweep.ts';
-import { trackBlobs } from './track.ts';
+import { trackBlobs, type Track } from './track.ts';
 import { invalidArgument } from '../errors.ts';
 
-export function analyzeVideo(video: VideoFrames): SoundEvents {
+/** What the impact detector may be told beyond the frames: who keeps its candidates, who sees them (training). */
+export type AnalyzeOptions = Pick<ImpactOptions, 'accept' | 'onCandidate'>;
+
+export function analyzeVideo(video: VideoFrames, options: AnalyzeOptions = {}): SoundEvents {
   const { width, height, fps, count } = video;
+  const { tracks, camera, model, impactOptions } = trackVideo(video);
+  return {
+    width,
+    height,
+    fps,
+    frames: count,
+    duration: count / fps,
+    cameraMoving: camera.moving,
+    impacts: detectImpacts(tracks, { ...impactOptions, ...options }),
+    motions: detectMotions(tracks, { fps, width, height, toScene: impactOptions.toScene }),
+    scene: describeScene(model),
+  };
+}
+
+/** Steps 1–4: the objects' tracks, and what the impact detector needs besides (training reruns it on them). */
+export interface TrackedVideo {
+  tracks: Track[];
+  camera: CameraPath;
+  model: BackgroundModel;
+  impactOptions: ImpactOptions;
+}
+
+export function trackVideo(video: VideoFrames): TrackedVideo {
+  const { width, height, count } = video;
   if (count < 1 || width < 4 || height < 4) throw invalidArgument('video', `cannot analyse a ${width}x${height} clip of ${count} frames`);
-  if (!(fps > 0)) throw invalidArgument('video.fps', `fps must be positive, got ${fps}`);
+  if (!(video.fps > 0)) throw invalidArgument('video.fps', `fps must be positive, got ${video.fps}`);
 
   // 1–2. Camera path and a first background.
   const camera = estimateCamera(video);
@@ -44,21 +71,16 @@ export function analyzeVideo(video: VideoFrames): SoundEvents {
   const model = buildBackground(video, camera, { sweep });
   const { blobs, weights } = segment(video, model);
 
-  // 4–5. Tracks, then what they do, judged against the background (camera-compensated).
+  // 4. Tracks; what they do (5) is judged against the background (camera-compensated).
   const tracks = trackBlobs(blobs, rgb, (k) => weights[k], width, height);
+  return { tracks, camera, model, impactOptions: impactOptionsFor(video, camera) };
+}
+
+/** The impact detector's view of a clip: its size and rate, and the camera path to judge motion against. */
+export function impactOptionsFor(video: Pick<VideoFrames, 'fps' | 'width' | 'height'>, camera: CameraPath): ImpactOptions {
   const toScene = (k: number, x: number, y: number) => applySimilarity(camera.toFirst[k], x, y);
   const fromScene = (k: number, x: number, y: number) => applySimilarity(invert(camera.toFirst[k]), x, y);
-  return {
-    width,
-    height,
-    fps,
-    frames: count,
-    duration: count / fps,
-    cameraMoving: camera.moving,
-    impacts: detectImpacts(tracks, { fps, width, height, toScene, fromScene }),
-    motions: detectMotions(tracks, { fps, width, height, toScene }),
-    scene: describeScene(model),
-  };
+  return { fps: video.fps, width: video.width, height: video.height, toScene, fromScene, cameraMoving: camera.moving };
 }
 
 interface Segmentation {

@@ -21,8 +21,16 @@
  * moment, close enough to touch and each pushed away from the other, are one collision. An impact is reported where it hit: at the object's
  * edge on the side it was pushed from (the event's place, not the object's centre, a radius away for a
  * big object).
+ *
+ * The rules above are the first stage of a cascade: candidates are proposed under looser limits (LOOSE_*),
+ * and a learned re-scorer (rescore.ts, weights in impact-model.json, trained by
+ * bench/audio-train-impacts.ts) keeps or drops each from the quantities the rules measure, the rules'
+ * own verdict among them. `accept: { kind: 'rules' }` keeps exactly what the rules keep.
  */
+import { readFileSync } from 'node:fs';
+import { CinesimError, ERRORS } from '../errors.ts';
 import type { SoundImpact } from './events.ts';
+import { scoreTrees, type BoostedTrees } from './rescore.ts';
 import { median, quantile } from './stats.ts';
 import { mapTrack, type Observation, type PointMap, type Track } from './track.ts';
 
@@ -37,6 +45,32 @@ export interface ImpactOptions {
    */
   toScene?: PointMap;
   fromScene?: PointMap;
+  /** Whether the camera moved (a feature of the re-scorer: a moving camera leaves jitter in trajectories). */
+  cameraMoving?: boolean;
+  /** Which candidates are kept (default: the learned re-scorer, impact-model.json). */
+  accept?: ImpactAcceptance;
+  /** Sees every candidate the loose stage proposes, kept or not, with its features (training, diagnosis). */
+  onCandidate?: (c: ImpactCandidate) => void;
+}
+
+/**
+ * How candidates are kept: by the hand-set rules alone (`rules`: the constants below), or by the re-scorer's
+ * log-odds against a threshold (default: the committed model and its chosen threshold).
+ */
+export type ImpactAcceptance = { kind: 'rules' } | { kind: 'model'; model: BoostedTrees; threshold: number };
+
+/** A proposed change of one track, on screen, with what the re-scorer judged it by. */
+export interface ImpactCandidate {
+  track: number;
+  /** In frames (sub-frame). */
+  at: number;
+  /** Where it hit, pixels. */
+  x: number;
+  y: number;
+  features: Float64Array;
+  /** Whether the hand-set rules keep it. */
+  rules: boolean;
+  kept: boolean;
 }
 
 /** Smallest velocity change reported, in pixels per frame (quantisation and anti-aliasing stay well below). */
@@ -82,6 +116,70 @@ const CLIPPED_AREA = 0.8;
 const COLLISION_FRAMES = 1.5;
 const COLLISION_REACH = 1.2;
 
+/**
+ * The loose candidate stage the re-scorer judges: looser than every rule above, so that what the rules
+ * reject (a change under the noise threshold, segments that nearly meet, an area that jumps, an approach
+ * outside a bounce's range) is weighed instead of dropped.
+ */
+const LOOSE_MIN_JUMP = 0.5;
+const LOOSE_NOISE_FACTOR = 2.5;
+const LOOSE_MISS = 0.6;
+const LOOSE_AREA_CHANGE = 2;
+const LOOSE_APPROACH = 0.1;
+
+/** The re-scorer's features, in order (scanPairs computes them; impact-model.json is trained on them). */
+export const IMPACT_FEATURES = [
+  'logJump', // ln |Δv|, pixels per frame
+  'noiseDeviations', // ln(distance of the pair from the nearest explanation / noise deviation)
+  'overThreshold', // that distance over the rules' threshold
+  'logNoise', // ln noise deviation
+  'miss', // gap between the fitted segments / |Δv|
+  'areaChange', // ln(largest / smallest area over the four frames)
+  'areaInner', // |ln| area change across the pair
+  'areaOuter', // largest |ln| area change into and out of the pair
+  'approach', // speed into the change against it / |Δv|
+  'relativeApproach', // the same relative to the neighbour that fits a bounce best (−3: none)
+  'neighbours', // other tracks within reach
+  'neighbourGap', // nearest other track, in units of reach (5: none)
+  'logSpeed', // ln speed before, pixels per frame
+  'knownBefore', // the regime before is known
+  'knownAfter', // the regime after is known
+  'nextToImpact', // an impact was found at the pair before or after
+  'shared', // observations (of 4) cut out of shared blobs
+  'border', // observations (of 4) touching the frame edge
+  'upward', // −y component of the change's direction
+  'sideways', // |x| component of it
+  'hasGravity', // gravity known
+  'fps',
+  'shortSide', // pixels
+  'radius', // track radius / short side
+  'phi', // sub-frame time of the change
+  'pass', // detection pass (0..PASSES − 1)
+  'logRun', // ln run length
+  'runEdge', // frames to the run's nearer end
+  'rules', // the hand-set rules keep it
+  'cameraMoving',
+  'tracks', // tracks in the clip
+] as const;
+
+/** The committed re-scorer (bench/audio-train-impacts.ts writes it) and the log-odds it keeps a candidate at. */
+export interface ImpactModel {
+  model: BoostedTrees;
+  threshold: number;
+}
+
+let loaded: ImpactAcceptance | undefined;
+function defaultAcceptance(): ImpactAcceptance {
+  if (!loaded) {
+    const file = JSON.parse(readFileSync(new URL('./impact-model.json', import.meta.url), 'utf8')) as ImpactModel;
+    if (file.model.features.join() !== IMPACT_FEATURES.join()) {
+      throw new CinesimError(ERRORS.MODEL_INVALID, 'src/audio/impact-model.json was trained on other features; rerun bench/audio-train-impacts.ts');
+    }
+    loaded = { kind: 'model', model: file.model, threshold: file.threshold };
+  }
+  return loaded;
+}
+
 /** A trajectory change of one track. */
 interface TrackImpact {
   track: number;
@@ -95,6 +193,7 @@ interface TrackImpact {
   /** |Δv| in pixels per frame. */
   jump: number;
   radius: number;
+  candidate: Candidate;
 }
 
 export function detectImpacts(tracks: readonly Track[], options: ImpactOptions): SoundImpact[] {
@@ -105,16 +204,27 @@ export function detectImpacts(tracks: readonly Track[], options: ImpactOptions):
   const runsOf = inScene.map((track) => reliableRuns(track).map(secondDifferences));
   const clipGravity = gravityOf(runsOf.flat());
   const moving = neighbourVelocities(inScene);
+  const clip = {
+    fps: options.fps,
+    short: Math.min(options.width, options.height),
+    cameraMoving: options.cameraMoving ?? false,
+    tracks: tracks.length,
+    accept: options.accept ?? defaultAcceptance(),
+    proposed: options.onCandidate ? [] : undefined,
+  };
   const found: TrackImpact[] = [];
-  tracks.forEach((track, i) => found.push(...trackImpacts(track, runsOf[i], clipGravity, (f, x, y, r) => moving(i, f, x, y, r))));
-  const onScreen = fromScene
-    ? found.map((f) => {
-        const [x, y] = fromScene(Math.round(f.at), f.x, f.y);
-        const [cx, cy] = fromScene(Math.round(f.at), f.cx, f.cy);
-        return { ...f, x, y, cx, cy };
-      })
-    : found;
-  return mergeCollisions(onScreen, options);
+  tracks.forEach((track, i) => found.push(...trackImpacts(track, runsOf[i], clipGravity, (f, x, y, r) => moving(i, f, x, y, r), clip)));
+  const toScreen = (f: TrackImpact): TrackImpact => {
+    if (!fromScene) return f;
+    const [x, y] = fromScene(Math.round(f.at), f.x, f.y);
+    const [cx, cy] = fromScene(Math.round(f.at), f.cx, f.cy);
+    return { ...f, x, y, cx, cy };
+  };
+  for (const p of clip.proposed ?? []) {
+    const { at, cx, cy, track, candidate } = toScreen(p);
+    options.onCandidate?.({ track, at, x: cx, y: cy, features: candidate.features, rules: candidate.rules, kept: candidate.kept });
+  }
+  return mergeCollisions(found.map(toScreen), options);
 }
 
 
@@ -136,30 +246,50 @@ function reliableRuns(track: Track): Observation[][] {
   return runs.filter((r) => r.length >= 4);
 }
 
-/** Velocities over (f − 1, f) of the other tracks whose object is within reach of (x, y) at frame f or f + 1. */
-type Neighbours = (frame: number, x: number, y: number, radius: number) => [number, number][];
+/** Another track seen at frames f − 1 and f: its velocity over (f − 1, f), and its distance at f or f + 1 in units of the reach of a contact (≤ 1: within reach). */
+interface Neighbour {
+  vx: number;
+  vy: number;
+  gap: number;
+}
+type Neighbours = (frame: number, x: number, y: number, radius: number) => Neighbour[];
 
-function neighbourVelocities(tracks: readonly Track[]): (self: number, frame: number, x: number, y: number, radius: number) => [number, number][] {
+function neighbourVelocities(tracks: readonly Track[]): (self: number, frame: number, x: number, y: number, radius: number) => Neighbour[] {
   const byFrame = tracks.map((t) => new Map(t.observations.map((o) => [o.frame, o])));
   const radii = tracks.map((t) => Math.sqrt(median(t.observations.map((o) => o.area)) / Math.PI));
   return (self, f, x, y, radius) => {
-    const out: [number, number][] = [];
+    const out: Neighbour[] = [];
     byFrame.forEach((obs, j) => {
       if (j === self) return;
       const a = obs.get(f - 1), b = obs.get(f), c = obs.get(f + 1);
       if (!a || !b) return;
       const reach = COLLISION_REACH * (radius + radii[j]) + 2;
-      const near = Math.hypot(b.x - x, b.y - y) <= reach || (c !== undefined && Math.hypot(c.x - x, c.y - y) <= reach);
-      if (near) out.push([b.x - a.x, b.y - a.y]);
+      const distance = Math.min(Math.hypot(b.x - x, b.y - y), c !== undefined ? Math.hypot(c.x - x, c.y - y) : Infinity);
+      out.push({ vx: b.x - a.x, vy: b.y - a.y, gap: distance / reach });
     });
     return out;
   };
 }
 
-function trackImpacts(track: Track, runs: readonly Run[], clipGravity: number | undefined, neighbours: Neighbours): TrackImpact[] {
+/** What a candidate is judged with beyond its own run: the clip, the track, and who keeps it. */
+interface Context {
+  fps: number;
+  short: number;
+  cameraMoving: boolean;
+  /** Tracks in the clip. */
+  tracks: number;
+  /** The track's radius, pixels. */
+  radius: number;
+  accept: ImpactAcceptance;
+  /** Every candidate proposed (scene coordinates), for onCandidate. */
+  proposed?: TrackImpact[];
+}
+
+function trackImpacts(track: Track, runs: readonly Run[], clipGravity: number | undefined, neighbours: Neighbours, clip: Omit<Context, 'radius'>): TrackImpact[] {
   const radius = Math.sqrt(median(track.observations.map((o) => o.area)) / Math.PI);
   const gravity = gravityOf(runs) ?? clipGravity;
-  return runs.flatMap((run) => runImpacts(withRegimeNoise(run, gravity), track.id, radius, gravity, neighbours));
+  const ctx = { ...clip, radius };
+  return runs.flatMap((run) => runImpacts(withRegimeNoise(run, gravity), track.id, gravity, neighbours, ctx));
 }
 
 /**
@@ -237,7 +367,8 @@ function gravityOf(runs: readonly Run[]): number | undefined {
 }
 
 /** Impacts of one run (see scanPairs for how a pair of frames is judged and measured). */
-function runImpacts(run: Run, id: number, radius: number, gravity: number | undefined, neighbours: Neighbours): TrackImpact[] {
+function runImpacts(run: Run, id: number, gravity: number | undefined, neighbours: Neighbours, ctx: Context): TrackImpact[] {
+  const { radius } = ctx;
   const ax = Float64Array.from(run.ax), ay = Float64Array.from(run.ay);
   const found: TrackImpact[] = [];
   const taken = new Set<number>();
@@ -246,7 +377,9 @@ function runImpacts(run: Run, id: number, radius: number, gravity: number | unde
   // differences, and the weaker hides behind the stronger. So each pass removes what the impacts it found
   // explain (what is left of each second difference is its side's regime) and looks again.
   for (let pass = 0; pass < PASSES; pass++) {
-    const more = scanPairs(run, ax, ay, gravity, accepted, (f, x, y) => neighbours(f, x, y, radius)).filter((c) => !taken.has(c.k));
+    const proposed = scanPairs(run, ax, ay, gravity, accepted, (f, x, y) => neighbours(f, x, y, radius), ctx, pass).filter((c) => !taken.has(c.k));
+    if (ctx.proposed) ctx.proposed.push(...proposed.map((c) => trackImpact(run, id, radius, c)));
+    const more = proposed.filter((c) => c.kept);
     if (more.length === 0) break;
     for (const c of more) {
       taken.add(c.k);
@@ -255,13 +388,17 @@ function runImpacts(run: Run, id: number, radius: number, gravity: number | unde
       ay[c.k] -= c.e0y;
       ax[c.k + 1] -= c.e1x;
       ay[c.k + 1] -= c.e1y;
-      const o = run.obs;
-      const vx = o[c.k].x - o[c.k - 1].x, vy = o[c.k].y - o[c.k - 1].y;
-      const x = o[c.k].x + vx * c.phi, y = o[c.k].y + vy * c.phi;
-      found.push({ track: id, at: o[c.k].frame + c.phi, x, y, cx: x - radius * c.jx, cy: y - radius * c.jy, jump: c.size, radius });
+      found.push(trackImpact(run, id, radius, c));
     }
   }
   return found.sort((p, q) => p.at - q.at);
+}
+
+function trackImpact(run: Run, id: number, radius: number, c: Candidate): TrackImpact {
+  const o = run.obs;
+  const vx = o[c.k].x - o[c.k - 1].x, vy = o[c.k].y - o[c.k - 1].y;
+  const x = o[c.k].x + vx * c.phi, y = o[c.k].y + vy * c.phi;
+  return { track: id, at: o[c.k].frame + c.phi, x, y, cx: x - radius * c.jx, cy: y - radius * c.jy, jump: c.size, radius, candidate: c };
 }
 
 /** An impact found at pair (k, k+1): its size, unit direction, when (k + phi), and what it explains of a(k), a(k+1). */
@@ -283,6 +420,10 @@ interface Candidate {
   vy: number;
   gx: number;
   gy: number;
+  /** What the re-scorer reads (IMPACT_FEATURES), whether the hand-set rules keep it, and whether it is kept. */
+  features: Float64Array;
+  rules: boolean;
+  kept: boolean;
 }
 
 /** Steps over [0, 1] at which the gap between the two fitted segments is sampled for its root. */
@@ -315,7 +456,9 @@ function scanPairs(
   ay: Float64Array,
   gravity: number | undefined,
   accepted: readonly (Candidate | undefined)[],
-  neighbours: (frame: number, x: number, y: number) => [number, number][],
+  neighbours: (frame: number, x: number, y: number) => Neighbour[],
+  ctx: Context,
+  pass: number,
 ): Candidate[] {
   const { obs } = run;
   const m = obs.length;
@@ -343,7 +486,9 @@ function scanPairs(
     return bestD <= limit ? best : undefined;
   };
   const threshold = Math.max(MIN_JUMP, NOISE_FACTOR * run.sigma);
+  const loose = Math.max(LOOSE_MIN_JUMP, LOOSE_NOISE_FACTOR * run.sigma);
   const found: (Candidate | undefined)[] = new Array(m);
+  const proposed: Candidate[] = [];
   for (let k = 1; k <= m - 3; k++) {
     const base = local(k);
     const [bx, by] = base;
@@ -352,7 +497,7 @@ function scanPairs(
       Math.max(Math.hypot(ax[k] + ax[k + 1] - 2 * ex, ay[k] + ay[k + 1] - 2 * ey), Math.hypot(ax[k] - ex, ay[k] - ey, ax[k + 1] - ex, ay[k + 1] - ey));
     let least = Math.min(off(bx, by), off(0, 0));
     if (gravity !== undefined) least = Math.min(least, off(0, gravity));
-    if (least < threshold) continue;
+    if (least < loose) continue;
     const explanations: [number, number][] = gravity !== undefined ? [base, [0, 0], [0, gravity]] : [base, [0, 0]];
     // An impact found in an earlier pass at the pair before ends the segment before this one, and its
     // regime after is this one's before (a landing, then a take-off from rest); likewise at the pair after.
@@ -361,7 +506,8 @@ function scanPairs(
     const known: [number, number] | undefined = prev ? [prev.gx, prev.gy] : regime(explanations, k - 1, threshold);
     const before = known ?? broken;
     const next = accepted[k + 1];
-    const after: [number, number] = next ? next.before : (regime(explanations, k + 2, threshold) ?? broken);
+    const afterRegime = next ? next.before : regime(explanations, k + 2, threshold);
+    const after: [number, number] = afterRegime ?? broken;
     // D(k + s) = d0 + d1·s + dg·s²/2 with D(k) = −r1, D(k + 1) = r0.
     const r0x = ax[k] - before[0], r0y = ay[k] - before[1];
     const r1x = ax[k + 1] - after[0], r1y = ay[k + 1] - after[1];
@@ -378,12 +524,13 @@ function scanPairs(
     }
     const vx0 = d1x + dgx * phi, vy0 = d1y + dgy * phi;
     const size = Math.hypot(vx0, vy0);
-    if (!(size > 0) || gap > MAX_MISS * size) continue;
+    if (!(size > 0) || gap > LOOSE_MISS * size) continue;
     const jx = vx0 / size, jy = vy0 / size;
     // The object must keep its size through the change: a jump of the centroid that comes with a jump of
     // the area is the segmentation changing (a merge, a ghost), not the object.
     const areas = [obs[k - 1].area, obs[k].area, obs[k + 1].area, obs[k + 2].area];
-    if (Math.max(...areas) > MAX_AREA_CHANGE * Math.min(...areas)) continue;
+    const areaChange = Math.max(...areas) / Math.max(Math.min(...areas), 1e-9);
+    if (areaChange > LOOSE_AREA_CHANGE) continue;
     // Velocity just before the impact: over (k−1, k), carried on by the regime before it; or, after an
     // impact at the pair before (a landing just before a take-off), that impact's outgoing velocity.
     let vx = obs[k].x - obs[k - 1].x + before[0] * (phi + 0.5);
@@ -400,17 +547,71 @@ function scanPairs(
     const dx = obs[k].x - obs[k - 1].x, dy = obs[k].y - obs[k - 1].y;
     if (!known && Math.hypot(dx, dy) < MIN_APPROACH_SPEED) approach = Math.min(approach, -(dx * jx + dy * jy));
     const fits = (a: number) => a >= Math.max(MIN_APPROACH * size, MIN_APPROACH_SPEED) && a <= MAX_APPROACH * size;
-    // Against another moving object the approach is their relative velocity, not this one's alone.
-    if (!fits(approach) && !neighbours(obs[k].frame, obs[k].x, obs[k].y).some(([ux, uy]) => fits(-((vx - ux) * jx + (vy - uy) * jy)))) continue;
+    // Against another moving object the approach is their relative velocity, not this one's alone: the
+    // neighbour's that fits the range of a bounce best (−Infinity: no neighbour within reach).
+    const others = neighbours(obs[k].frame, obs[k].x, obs[k].y);
+    let relative = -Infinity, relativeFits = false;
+    for (const n of others) {
+      if (n.gap > 1) continue;
+      const a = -((vx - n.vx) * jx + (vy - n.vy) * jy);
+      relativeFits ||= fits(a);
+      if (inBounceRange(a / size) > inBounceRange(relative)) relative = a / size;
+    }
+    // Loose stage: some part of the change must oppose the motion; the re-scorer weighs the rest.
+    if (Math.max(approach, relative * size) < LOOSE_APPROACH * size) continue;
+    const rules = least >= threshold && gap <= MAX_MISS * size && areaChange <= MAX_AREA_CHANGE && (fits(approach) || relativeFits);
+    const four = [obs[k - 1], obs[k], obs[k + 1], obs[k + 2]];
+    const features = Float64Array.from([
+      Math.log(size),
+      Math.log(least / Math.max(run.sigma, 0.02)),
+      least / threshold,
+      Math.log(Math.max(run.sigma, 0.02)),
+      gap / size,
+      Math.log(areaChange),
+      Math.abs(Math.log(obs[k + 1].area / Math.max(obs[k].area, 1e-9))),
+      Math.max(Math.abs(Math.log(obs[k].area / Math.max(obs[k - 1].area, 1e-9))), Math.abs(Math.log(obs[k + 2].area / Math.max(obs[k + 1].area, 1e-9)))),
+      Math.max(-3, Math.min(3, approach / size)),
+      Math.max(-3, Math.min(3, relative)),
+      others.filter((n) => n.gap <= 1).length,
+      Math.min(5, ...others.map((n) => n.gap)),
+      Math.log(Math.max(Math.hypot(vx, vy), 0.05)),
+      known ? 1 : 0,
+      afterRegime ? 1 : 0,
+      prev || next ? 1 : 0,
+      four.filter((o) => o.shared).length,
+      four.filter((o) => o.border).length,
+      -jy,
+      Math.abs(jx),
+      gravity !== undefined ? 1 : 0,
+      ctx.fps,
+      ctx.short,
+      ctx.radius / ctx.short,
+      phi,
+      pass,
+      Math.log(m),
+      Math.min(k, m - 2 - k),
+      rules ? 1 : 0,
+      ctx.cameraMoving ? 1 : 0,
+      ctx.tracks,
+    ]);
+    const kept = ctx.accept.kind === 'rules' ? rules : scoreTrees(ctx.accept.model, features) >= ctx.accept.threshold;
     // What the impact explains: the fitted gap at k + 1 and minus it at k (the regimes keep the rest).
     const at = (t: number): [number, number] => [vx0 * (t - phi) + (dgx * (t - phi) ** 2) / 2, vy0 * (t - phi) + (dgy * (t - phi) ** 2) / 2];
     const [e0x, e0y] = at(1), [mx, my] = at(0);
     const out = { vx: vx + vx0, vy: vy + vy0, gx: after[0], gy: after[1] };
-    found[k] = { k, size, jx, jy, phi, e0x, e0y, e1x: -mx, e1y: -my, before, ...out };
+    const candidate = { k, size, jx, jy, phi, e0x, e0y, e1x: -mx, e1y: -my, before, ...out, features, rules, kept };
+    proposed.push(candidate);
+    if (kept) found[k] = candidate;
   }
   // A change spreads over neighbouring pairs: keep the largest of adjacent ones.
   const sizeAt = (k: number) => found[k]?.size ?? -1;
-  return found.filter((c, k): c is Candidate => c !== undefined && sizeAt(k - 1) < c.size && sizeAt(k + 1) <= c.size);
+  for (const c of proposed) c.kept &&= sizeAt(c.k - 1) < c.size && sizeAt(c.k + 1) <= c.size;
+  return proposed;
+}
+
+/** How far a relative approach (in units of the change) lies inside the range of a bounce (negative: outside). */
+function inBounceRange(a: number): number {
+  return Math.min(a - MIN_APPROACH, MAX_APPROACH - a);
 }
 
 /** The largest group of values lying within `tolerance` of one of them: its mean and size (0, 0 for none). */

@@ -24,7 +24,9 @@ import { renderClip } from '../world/render.ts';
 import { sampleScene, type SamplerOptions } from '../world/sampler.ts';
 import type { ClipFormat, SceneSpec, WorldEvent } from '../world/spec.ts';
 import { cameraAt, viewSize } from '../world/view.ts';
-import { analyzeVideo } from './analyze.ts';
+import type { VideoFrames } from '../media/frames.ts';
+import type { Simulation } from '../world/simulate.ts';
+import { analyzeVideo, type AnalyzeOptions } from './analyze.ts';
 import type { SoundImpact } from './events.ts';
 
 /** An event in time and in the frame (pixels). */
@@ -68,9 +70,7 @@ export function matchEvents(
   toleranceFrames = 1,
   options: MatchOptions = {},
 ): MatchResult {
-  const maxDistance = options.maxDistance ?? Infinity;
-  const near = (d: TimedPoint, t: TimedPoint) =>
-    Math.abs(d.frame - t.frame) <= toleranceFrames && Math.hypot(d.x - t.x, d.y - t.y) <= maxDistance;
+  const near = (d: TimedPoint, t: TimedPoint) => isNear(d, t, toleranceFrames, options.maxDistance);
   const pairs: { d: number; t: number; gap: number }[] = [];
   detected.forEach((d, i) => truth.forEach((t, j) => near(d, t) && pairs.push({ d: i, t: j, gap: Math.abs(d.time - t.time) })));
   pairs.sort((a, b) => a.gap - b.gap || a.d - b.d || a.t - b.t);
@@ -87,6 +87,16 @@ export function matchEvents(
     if (!usedD[i] && ignore.some((e) => near(d, e))) forgiven++;
   });
   return summarize(matched.length, detected.length - forgiven, truth.length, matched, forgiven);
+}
+
+/** Whether a detection may match an event: within ±toleranceFrames frames and maxDistance pixels (default: no limit). */
+export function isNear(d: TimedPoint, t: TimedPoint, toleranceFrames: number, maxDistance = Infinity): boolean {
+  return Math.abs(d.frame - t.frame) <= toleranceFrames && Math.hypot(d.x - t.x, d.y - t.y) <= maxDistance;
+}
+
+/** Largest distance between a detection and its event: a quarter of the frame's short side (see the module comment). */
+export function matchDistance(format: ClipFormat): number {
+  return 0.25 * Math.min(format.width, format.height);
 }
 
 function summarize(hits: number, detections: number, truths: number, matched: Match[], forgiven: number): MatchResult {
@@ -191,6 +201,33 @@ export interface SyncOptions {
   formats?: readonly SyncFormat[];
   toleranceFrames?: number;
   includeZigzag?: boolean;
+  /** Passed to analyzeVideo (another acceptance of candidates, say). */
+  analysis?: AnalyzeOptions;
+}
+
+/** One clip of the evaluation: the scene, the rendered frames and the simulator's run, and its truth. */
+export interface SyncClip {
+  scene: SceneSpec;
+  format: ClipFormat;
+  seed: number;
+  video: VideoFrames;
+  simulation: Simulation;
+  truth: Truth;
+}
+
+/** The evaluation's clips, rendered one at a time (the same scenes for the same seed, formats and zigzag choice). */
+export function* syncClips(options: Pick<SyncOptions, 'clips' | 'seed' | 'formats' | 'includeZigzag'>): Generator<SyncClip> {
+  const formats = options.formats ?? SYNC_FORMATS;
+  const rng = new Rng(options.seed ?? 1);
+  const sampler = syncSampler(options.includeZigzag);
+  for (let i = 0; i < options.clips; i++) {
+    const scene = sampleScene(rng, sampler);
+    const f = formats[i % formats.length];
+    const format: ClipFormat = { width: f.width, height: f.height, fps: f.fps, frames: Math.round(f.seconds * f.fps) + 1 };
+    const seed = (options.seed ?? 1) * 100_003 + i;
+    const { video, simulation } = renderClip(scene, format, seed);
+    yield { scene, format, seed, video, simulation, truth: truthImpacts(simulation.events, scene, format) };
+  }
 }
 
 export interface SyncFigures {
@@ -213,24 +250,15 @@ export interface SyncReport {
 export function evaluateSync(options: SyncOptions): SyncReport {
   const formats = options.formats ?? SYNC_FORMATS;
   const tolerance = options.toleranceFrames ?? 1;
-  const rng = new Rng(options.seed ?? 1);
-  const sampler = syncSampler(options.includeZigzag);
   const clips: SyncReport['clips'] = [];
-  for (let i = 0; i < options.clips; i++) {
-    const scene = sampleScene(rng, sampler);
-    const f = formats[i % formats.length];
-    const format: ClipFormat = { width: f.width, height: f.height, fps: f.fps, frames: Math.round(f.seconds * f.fps) + 1 };
-    const seed = (options.seed ?? 1) * 100_003 + i;
-    const { video, simulation } = renderClip(scene, format, seed);
-    const detected = analyzeVideo(video).impacts;
-    const truth = truthImpacts(simulation.events, scene, format);
-    const maxDistance = 0.25 * Math.min(format.width, format.height);
-    const visible = matchEvents(detected, truth.visible, tolerance, { ignore: truth.all, maxDistance });
+  for (const { scene, format, seed, video, truth } of syncClips(options)) {
+    const detected = analyzeVideo(video, options.analysis).impacts;
+    const visible = matchEvents(detected, truth.visible, tolerance, { ignore: truth.all, maxDistance: matchDistance(format) });
     clips.push({ scene, format, seed, detected, truth, visible });
   }
   const figures = (subset: typeof clips): SyncFigures => ({
     visible: pool(subset.map((c) => c.visible)),
-    strict: pool(subset.map((c) => matchEvents(c.detected, c.truth.all, tolerance, { maxDistance: 0.25 * Math.min(c.format.width, c.format.height) }))),
+    strict: pool(subset.map((c) => matchEvents(c.detected, c.truth.all, tolerance, { maxDistance: matchDistance(c.format) }))),
     clips: subset.length,
   });
   const byFormat: Record<string, SyncFigures> = {};
@@ -242,7 +270,7 @@ export function evaluateSync(options: SyncOptions): SyncReport {
 }
 
 /** Micro-average: counts summed over clips. */
-function pool(results: readonly MatchResult[]): MatchResult {
+export function pool(results: readonly MatchResult[]): MatchResult {
   const sum = (f: (r: MatchResult) => number) => results.reduce((s, r) => s + f(r), 0);
   return summarize(sum((r) => r.matched.length), sum((r) => r.detections), sum((r) => r.truths), [], sum((r) => r.forgiven));
 }
