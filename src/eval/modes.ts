@@ -451,15 +451,20 @@ function seamFigures(videos: readonly SeamContinuity[]): SeamFigures {
   const localRatios = videos.flatMap((v) => v.localRatios);
   return {
     seams: ratios.length,
-    ratio: { mean: orNull(mean(ratios)), median: orNull(median(ratios)), max: ratios.length === 0 ? null : Math.max(...ratios) },
+    ratio: spread(ratios),
     withinNormal: share(ratios.map((r) => r <= 1)),
     step: orNull(mean(videos.flatMap((v) => v.steps))),
     normalStep: orNull(mean(videos.map((v) => v.normal))),
     phaseRatio: { mean: orNull(mean(phaseRatios)), median: orNull(median(phaseRatios)) },
     phaseStep: orNull(mean(videos.flatMap((v) => (Number.isNaN(v.phaseNormal) ? [] : [v.phaseNormal])))),
-    localRatio: { mean: orNull(mean(localRatios)), median: orNull(median(localRatios)), max: localRatios.length === 0 ? null : Math.max(...localRatios) },
+    localRatio: spread(localRatios),
     withinLocal: share(localRatios.map((r) => r <= 1)),
   };
+}
+
+/** Mean, median and max of seam ratios; null for none. */
+function spread(values: readonly number[]): SeamFigures['ratio'] {
+  return { mean: orNull(mean(values)), median: orNull(median(values)), max: values.length === 0 ? null : Math.max(...values) };
 }
 
 /** The nearest common name of a frame's aspect ratio. */

@@ -195,7 +195,8 @@ async function evaluateBatch(ctx: EvalContext, batch: readonly LoadedEntry[], st
   // 6 (first, so the probe reads it with the rest) the rendered clips through the VAE
   const decoded: VideoFrames[] = [];
   for (const clip of rendered.slice(0, Math.max(0, ctx.vaeClips - start))) decoded.push(await throughVae(ctx.pipe, clip));
-  const blurred = decoded.map((d, k) => blurToPsnr(rendered[k], psnr(rendered[k], d)).video);
+  const vaePsnr = decoded.map((d, k) => psnr(rendered[k], d));
+  const blurred = decoded.map((_, k) => blurToPsnr(rendered[k], vaePsnr[k]).video);
   // 3 probe all of them, batched
   const n = batch.length;
   const readings = await probe.readMany([...generated.map((g) => g.video), ...rendered, ...reference, ...decoded, ...blurred]);
@@ -204,7 +205,7 @@ async function evaluateBatch(ctx: EvalContext, batch: readonly LoadedEntry[], st
   for (const [k, entry] of batch.entries()) {
     const stated = statedValues(entry.said);
     const vae = decoded[k] && {
-      psnr: psnr(rendered[k], decoded[k]),
+      psnr: vaePsnr[k],
       ssim: ssim(rendered[k], decoded[k]),
       checks: checkStated(stated, readings[3 * n + k], probe.heads),
       blurredChecks: checkStated(stated, readings[3 * n + decoded.length + k], probe.heads),

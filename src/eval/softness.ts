@@ -59,15 +59,15 @@ export function gaussianBlur(video: VideoFrames, sigma: number): VideoFrames {
  */
 export function blurToPsnr(video: VideoFrames, targetDb: number): { video: VideoFrames; sigma: number; psnr: number } {
   let lo = 0;
-  let hi = MAX_SIGMA;
-  let best = gaussianBlur(video, hi);
-  let bestSigma = hi;
-  if (psnr(video, best) >= targetDb) return { video: best, sigma: hi, psnr: psnr(video, best) };
+  let best = { video: gaussianBlur(video, MAX_SIGMA), sigma: MAX_SIGMA, psnr: 0 };
+  best.psnr = psnr(video, best.video);
+  if (best.psnr >= targetDb) return best;
   for (let i = 0; i < ROUNDS; i++) {
-    const mid = (lo + hi) / 2;
-    const blurred = gaussianBlur(video, mid);
-    if (psnr(video, blurred) > targetDb) lo = mid;
-    else [hi, best, bestSigma] = [mid, blurred, mid];
+    const sigma = (lo + best.sigma) / 2;
+    const blurred = gaussianBlur(video, sigma);
+    const db = psnr(video, blurred);
+    if (db > targetDb) lo = sigma;
+    else best = { video: blurred, sigma, psnr: db };
   }
-  return { video: best, sigma: bestSigma, psnr: psnr(video, best) };
+  return best;
 }
