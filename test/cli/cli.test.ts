@@ -1,7 +1,7 @@
 /**
  * The `cinesim` command as a user runs it: a real process, real files, exit codes and messages.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +60,17 @@ describe('cinesim world render', () => {
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: cinesim/);
     }
+  });
+
+  it('ends quietly when its reader goes away (`cinesim world vocab | head -1`)', async () => {
+    // The read end closes before the command writes (its start takes far longer), so every write meets EPIPE.
+    const child = spawn(process.execPath, ['bin/cinesim.mjs', 'world', 'vocab'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 });
 
