@@ -3,7 +3,7 @@
  * pictures and MP4s in, real MP4s out; bad inputs exit 2 with a message naming the problem.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,5 +90,13 @@ describe('cinesim generate modes', () => {
     const negative = generate('a red ball bounces', '--seconds', '-3', '--out', at('x.mp4'));
     expect(negative.code).toBe(2);
     expect(negative.stderr).toMatch(/--seconds must be at least/);
+
+    // An empty prompt is refused as the API refuses it, here and in a prompt change, before any model loads.
+    for (const args of [['  '], ['a red ball bounces', '--seconds', '4', '--prompt-at', '2: ']]) {
+      const empty = generate(args[0], ...args.slice(1), '--out', at('empty.mp4'));
+      expect(empty.code, args.join(' ')).toBe(2);
+      expect(empty.stderr).toMatch(/empty prompt: describe a scene/);
+    }
+    expect(existsSync(at('empty.mp4'))).toBe(false);
   }, 60_000);
 });

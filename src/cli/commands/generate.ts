@@ -82,8 +82,17 @@ export function registerGenerate(program: Command): void {
         '  cinesim generate "a red ball moves right on a white background" --seconds 60 --prompt-at 30:"a red ball moves left on a white background"\n' +
         '  cinesim generate "a blue square falls at night" --extend clip.mp4 --seconds 4 --camera zoom-in\n',
     )
-    .action(async (prompt: string, flags: GenerateFlags, command: Command) =>
-      flags.server === undefined ? generateCommand(prompt, flags) : generateRemote(prompt, flags, command.getOptionValueSource('model') === 'cli'));
+    .action(async (prompt: string, flags: GenerateFlags, command: Command) => {
+      requirePrompt(prompt, 'prompt');
+      return flags.server === undefined ? generateCommand(prompt, flags) : generateRemote(prompt, flags, command.getOptionValueSource('model') === 'cli');
+    });
+}
+
+/** An empty prompt is a mistake here as in the API (which rejects it): the model would draw anything at all. */
+function requirePrompt(text: string, param: string): void {
+  if (text.trim() === '') {
+    throw new CinesimError(ERRORS.PROMPT_INVALID, `${param}: empty prompt: describe a scene, e.g. "a small red ball bounces on green grass"`, { param });
+  }
 }
 
 async function generateCommand(prompt: string, flags: GenerateFlags): Promise<void> {
@@ -222,7 +231,9 @@ function collect(value: string, previous: string[]): string[] {
 function parseTimed(raw: string, flag: string): { at: number; value: string } {
   const m = /^\s*(\d+(?:\.\d+)?)\s*:(.+)$/s.exec(raw);
   if (!m) throw invalidArgument(flag, `${flag} must look like SECONDS:VALUE (for example 10:"a red ball moves left"), got "${raw}"`);
-  return { at: Number(m[1]), value: m[2].trim() };
+  const value = m[2].trim();
+  if (flag === '--prompt-at') requirePrompt(value, flag);
+  return { at: Number(m[1]), value };
 }
 
 /**
