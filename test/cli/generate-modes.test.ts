@@ -98,5 +98,10 @@ describe('cinesim generate modes', () => {
       expect(empty.stderr).toMatch(/empty prompt: describe a scene/);
     }
     expect(existsSync(at('empty.mp4'))).toBe(false);
+
+    const avi = generate('a red ball bounces', '--out', at('clip.avi'));
+    expect(avi.code).toBe(2);
+    expect(avi.stderr).toMatch(/cannot tell what to write to .*clip\.avi/);
+    expect(avi.stderr).not.toMatch(/denoise/); // refused before any generation
   }, 60_000);
 });

@@ -110,6 +110,7 @@ async function generateCommand(prompt: string, flags: GenerateFlags): Promise<vo
   const anchorFlags = flags.anchor.map((v) => parseTimed(v, '--anchor'));
 
   const [engine, media] = await Promise.all([import('../../engine/index.ts'), import('../../media/index.ts')]);
+  await media.clipOutputKind(flags.out); // an --out we cannot write fails now, not after the clip is made
   const t0 = performance.now();
   const pipe = await engine.VideoPipeline.load(flags.model, { threads });
   try {
