@@ -39,7 +39,7 @@ describe('a video over HTTP', () => {
     const response = await post('/v1/videos', { prompt: PROMPT, seconds: '2', size: '48x32', seed: 7 });
     expect(response.status).toBe(200);
     video = (await response.json()) as Video;
-    expect(video).toMatchObject({ object: 'video', status: 'queued', progress: 0, model: 'tiny-random', seconds: '2', size: '48x32', seed: 7, frames: 17, fps: 8, cost: 2 });
+    expect(video).toMatchObject({ object: 'video', status: 'queued', progress: 0, model: 'tiny-random', seconds: '2', size: '48x32', seed: 7, frames: 17, fps: 8, cost: 2, audio: true });
     expect(video.id).toMatch(/^video_[0-9a-f]{24}$/);
   });
 
@@ -54,7 +54,7 @@ describe('a video over HTTP', () => {
     expect([...progress].sort((a, b) => a - b)).toEqual(progress); // never goes back
   });
 
-  it('downloads as a playable H.264 MP4 of the requested length and size', async () => {
+  it('downloads as a playable H.264 MP4 of the requested length and size, with its soundtrack', async () => {
     const response = await fetch(`${server.url}/v1/videos/${video.id}/content`, { headers: auth });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('video/mp4');
@@ -65,6 +65,8 @@ describe('a video over HTTP', () => {
     expect(info.frames).toBe(17);
     expect(info.fps).toBe(8);
     expect(info.width / info.height).toBeCloseTo(48 / 32); // upscaled for viewing, same shape
+    expect([info.hasAudio, info.audioCodec]).toEqual([true, 'aac']);
+    expect(info.audioDuration).toBeCloseTo(17 / 8, 1); // the track lasts as long as the frames: frames / fps
     expect(JSON.parse(info.tags.comment)).toMatchObject({ prompt: PROMPT, seed: 7, model: { name: 'tiny-random' } });
   });
 
@@ -75,7 +77,7 @@ describe('a video over HTTP', () => {
     const sheet = await fetch(`${server.url}/v1/videos/${video.id}/content?variant=spritesheet`, { headers: auth });
     expect(sheet.headers.get('content-type')).toBe('image/png');
     const metadata = await (await fetch(`${server.url}/v1/videos/${video.id}/content?variant=metadata`, { headers: auth })).json();
-    expect(metadata).toMatchObject({ source: 'generator', seed: 7, settings: { steps: 4, width: 48, height: 32, frames: 17 }, extra: { videoId: video.id } });
+    expect(metadata).toMatchObject({ source: 'generator', seed: 7, settings: { steps: 4, width: 48, height: 32, frames: 17, audio: true }, extra: { videoId: video.id } });
 
     const etag = thumb.headers.get('etag')!;
     const again = await fetch(`${server.url}/v1/videos/${video.id}/content?variant=thumbnail`, { headers: { ...auth, 'if-none-match': etag } });
@@ -118,8 +120,9 @@ describe('a video over HTTP', () => {
 describe('mode inputs', () => {
   it('image-to-video from an upload (multipart), first + last frame from data URIs, and an extension', async () => {
     const png = await sharp({ create: { width: 80, height: 60, channels: 3, background: { r: 200, g: 30, b: 30 } } }).png().toBuffer();
-    const i2v = await client.createVideo({ prompt: PROMPT, input_reference: new File([png], 'first.png', { type: 'image/png' }) });
-    expect(i2v).toMatchObject({ mode: 'image-to-video', inputs: [{ role: 'first', source: 'upload' }] });
+    // Multipart sends every field as text: `audio: false` arrives as "false".
+    const i2v = await client.createVideo({ prompt: PROMPT, audio: false, input_reference: new File([png], 'first.png', { type: 'image/png' }) });
+    expect(i2v).toMatchObject({ mode: 'image-to-video', inputs: [{ role: 'first', source: 'upload' }], audio: false });
 
     const dataUri = `data:image/png;base64,${png.toString('base64')}`;
     const flf = await client.createVideo({ prompt: PROMPT, keyframes: [{ role: 'first', image: dataUri }, { role: 'last', image: { image_url: dataUri } }] });
@@ -127,6 +130,8 @@ describe('mode inputs', () => {
 
     const done = await client.waitForVideo(i2v.id);
     expect(done.status).toBe('completed');
+    await client.downloadTo(done.id, join(out, 'silent.mp4'));
+    expect((await probeVideo(join(out, 'silent.mp4'))).hasAudio).toBe(false);
     const extension = await client.createVideo({ prompt: PROMPT, extend_video_id: done.id });
     expect(extension).toMatchObject({ mode: 'extend', inputs: [{ role: 'prefix', source: `video:${done.id}` }] });
     const continued = await client.createVideo({ prompt: PROMPT, input_reference: { video_id: done.id, frame: 'last' } });
@@ -156,8 +161,11 @@ describe('the typed client and the CLI', () => {
     const { key } = server.key();
     const code = await main(['generate', PROMPT, '--server', server.url, '--api-key', key, '--seed', '3', '--out', file, '--quiet']);
     expect(code).toBe(0);
-    expect((await probeVideo(file)).frames).toBe(17);
+    expect(await probeVideo(file)).toMatchObject({ frames: 17, hasAudio: true });
     expect(JSON.parse(await readFile(`${file}.json`, 'utf8'))).toMatchObject({ seed: 3, prompt: PROMPT });
+    const silent = join(out, 'cli-silent.mp4');
+    expect(await main(['generate', PROMPT, '--server', server.url, '--api-key', key, '--no-audio', '--out', silent, '--quiet'])).toBe(0);
+    expect((await probeVideo(silent)).hasAudio).toBe(false);
   });
 
   it('reports server errors with their code', async () => {

@@ -66,6 +66,7 @@ describe('malformed requests', () => {
   it('wrong types, unknown fields and prototype pollution name the field', async () => {
     expectError(await createVideo(server.app, headers, { prompt: 42 }), 400, 'CINE_ERR_INVALID_ARGUMENT', 'prompt');
     expectError(await createVideo(server.app, headers, { prompt: PROMPT, seed: 'seven' }), 400, 'CINE_ERR_INVALID_ARGUMENT', 'seed');
+    expectError(await createVideo(server.app, headers, { prompt: PROMPT, audio: 'loud' }), 400, 'CINE_ERR_INVALID_ARGUMENT', 'audio');
     expectError(await createVideo(server.app, headers, { prompt: PROMPT, seeds: 1 }), 400, 'CINE_ERR_INVALID_ARGUMENT', 'seeds');
     expectError(await createVideo(server.app, headers, { prompt: PROMPT, keyframes: [{ role: 'middle', image: 'x' }] }), 400, 'CINE_ERR_INVALID_ARGUMENT', 'keyframes.0.role');
     const proto = await server.app.inject({ method: 'POST', url: '/v1/videos', headers: { ...headers, 'content-type': 'application/json' }, payload: `{"prompt": "x", "__proto__": {"admin": true}}` });

@@ -11,7 +11,7 @@ import { tempDir } from './helpers.ts';
 
 const PARAMS: JobParams = {
   prompt: 'a red ball', negativePrompt: '', seed: 1, steps: 4, guidance: 3, shift: 1, sampler: 'euler',
-  width: 32, height: 32, fps: 8, frames: 17, seconds: 2, mode: 'none', inputs: [],
+  width: 32, height: 32, fps: 8, frames: 17, seconds: 2, mode: 'none', audio: true, inputs: [],
 };
 const LEASE = 1000;
 

@@ -75,6 +75,12 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     await waitUntil(page, VIDEO_PLAYS);
     await dialog.getByRole('button', { name: 'Next frame' }).click();
     expect(await dialog.locator('.frame-long').textContent()).toMatch(/^Frame \d+ \/ 17$/);
+    // The clip has a soundtrack: silent at first (browsers autoplay only muted video), heard on request.
+    const muted = () => page.evaluate<boolean>(`document.querySelector('dialog.player-dialog video').muted`);
+    const sound = dialog.getByRole('button', { name: 'Sound' });
+    expect([await muted(), await sound.getAttribute('aria-pressed')]).toEqual([true, 'false']);
+    await sound.click();
+    expect([await muted(), await sound.getAttribute('aria-pressed')]).toEqual([false, 'true']);
     await screenshot(page, '03-player');
 
     const [done] = (await videos()).filter((v) => v.prompt === PROMPT);

@@ -284,6 +284,7 @@ async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: 
       seconds,
       fps,
       size: size && `${size.width}x${size.height}`,
+      audio: flags.audio ? undefined : false, // the server's default is sound, as here
     },
     pickSize: aspect && ((sizes) => sizeForAspect(sizes, aspect)),
     out: flags.out,

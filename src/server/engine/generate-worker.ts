@@ -1,11 +1,13 @@
 /**
  * A generation worker (runs in a worker thread, started through ./worker-boot.mjs): keeps one model's
- * pipeline loaded, runs one task at a time, reports progress, writes the clip, its thumbnail,
+ * pipeline loaded, runs one task at a time, reports progress, writes the clip (with the soundtrack src/audio
+ * hears in its frames, unless the request turned it off), its thumbnail,
  * spritesheet and metadata into the task's folder, and answers `done` or `failed`. Generation is CPU
  * work in ONNX Runtime and ffmpeg; off the main thread, the HTTP loop keeps answering status polls.
  */
 import { join } from 'node:path';
 import { parentPort, type MessagePort } from 'node:worker_threads';
+import { soundtrack } from '../../audio/index.ts';
 import { CinesimError, ERRORS, isCinesimError } from '../../errors.ts';
 import { NO_CONDITIONING, type Conditioning } from '../../engine/conditioning.ts';
 import { VideoPipeline, type GenerateProgress } from '../../engine/pipeline.ts';
@@ -83,10 +85,11 @@ class GenerationWorker {
       negativePrompt: p.negativePrompt,
       seed: result.seed,
       model: { name: task.modelName },
-      settings: { ...result.settings },
+      settings: { ...result.settings, audio: p.audio },
       extra: { ...task.metadataExtra },
     };
-    await writeClip(result.video, video, { metadata, signal });
+    const audio = p.audio ? soundtrack(result.video, { seed: result.seed }).audio : undefined;
+    await writeClip(result.video, video, { metadata, audio, signal });
     await writeThumbnail(result.video, join(task.outDir, 'thumbnail.webp'), { upscale: {} });
     await writeContactSheet(result.video, join(task.outDir, 'spritesheet.png'), { maxFrames: 16 });
     return {

@@ -25,6 +25,7 @@ export interface GenerationFields {
   readonly guidance?: number;
   readonly shift?: number;
   readonly sampler?: 'euler' | 'heun';
+  readonly audio?: boolean;
 }
 
 export type PlannedParams = Omit<JobParams, 'inputs'>;
@@ -88,6 +89,7 @@ export function planGeneration(model: ServedModel, fields: GenerationFields, mod
     frames: settings.frames,
     seconds: settings.seconds,
     mode,
+    audio: fields.audio ?? true,
   };
 }
 

@@ -31,6 +31,7 @@ export function presentVideo(job: JobRecord): Video {
     sampler: p.sampler,
     fps: p.fps,
     frames: p.frames,
+    audio: p.audio,
     mode: MODE_NAMES[p.mode],
     inputs: p.inputs.map((i) => ({ role: i.role, source: i.source })),
     cost: fromMilli(job.cost),

@@ -82,6 +82,7 @@ export class JobService {
       guidance: p.guidance,
       shift: p.shift,
       sampler: p.sampler,
+      audio: p.audio,
     };
     const planned = planGeneration(model, fields, p.mode, this.deps.config.limits);
     const callbackUrl = body.callback_url === undefined ? source.callbackUrl ?? undefined : await this.checkCallback(body.callback_url);

@@ -331,7 +331,8 @@ function recordOf(row: JobRow): JobRecord {
     status: row.status,
     progress: row.progress,
     model: row.model,
-    params: JSON.parse(row.params),
+    // Jobs stored before the API made sound lack `audio`; they get it as every new job does by default.
+    params: { audio: true, ...JSON.parse(row.params) },
     cost: row.cost,
     idempotencyKey: row.idempotency_key,
     requestHash: row.request_hash,

@@ -26,6 +26,8 @@ export type InputRole = 'first' | 'last' | 'prefix';
 export interface JobParams
   extends Pick<GenerateSettings, 'prompt' | 'negativePrompt' | 'seed' | 'steps' | 'guidance' | 'shift' | 'sampler' | 'width' | 'height' | 'fps' | 'frames' | 'seconds'> {
   readonly mode: ConditioningMode;
+  /** A soundtrack heard from the generated frames, muxed into the MP4. */
+  readonly audio: boolean;
   /** Where each input came from (`upload`, `url`, `data_uri`, `video:<id>`), for the record. */
   readonly inputs: readonly { readonly role: InputRole; readonly source: string }[];
 }

@@ -21,5 +21,8 @@ export const numberish = z.union([z.number(), z.string().trim().regex(/^-?\d+(\.
 /** A whole number given as JSON or as a form string. */
 export const integerish = z.union([z.number().int(), z.string().trim().regex(/^-?\d+$/, 'expected a whole number').transform(Number)]);
 
+/** A yes/no given as JSON or as a form string ("true", "false", "1", "0"). */
+export const booleanish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0'], 'expected true or false').transform((v) => v === 'true' || v === '1')]);
+
 /** The error responses every authenticated route can give, for the OpenAPI document. */
 export const COMMON_ERRORS = { 400: ErrorBody, 401: ErrorBody, 404: ErrorBody, 429: ErrorBody, 500: ErrorBody } as const;

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { idPattern } from '../ids.ts';
-import { integerish, numberish } from './common.ts';
+import { booleanish, integerish, numberish } from './common.ts';
 
 const videoId = z.string().regex(idPattern('video'), 'not a video id');
 
@@ -43,6 +43,7 @@ const generationFields = {
   guidance: numberish.optional().meta({ description: 'Classifier-free guidance scale; 1 = off.' }),
   shift: numberish.optional(),
   sampler: z.enum(['euler', 'heun']).optional(),
+  audio: booleanish.optional().meta({ description: 'A soundtrack heard from the frames (impacts, whooshes, an ambient bed), muxed into the MP4; default true.' }),
   callback_url: z.string().optional().meta({ description: 'Receives a signed POST (Standard Webhooks) when the video finishes.' }),
 };
 
@@ -131,6 +132,7 @@ export const Video = z
     sampler: z.string(),
     fps: z.number(),
     frames: z.number().int(),
+    audio: z.boolean().meta({ description: 'Whether the MP4 carries a soundtrack heard from its frames.' }),
     mode: VideoMode,
     inputs: z.array(z.object({ role: z.string(), source: z.string() })),
     cost: z.number().meta({ description: 'Credits charged (refunded when the video fails or is cancelled).' }),

@@ -28,6 +28,8 @@ const PATHS = {
   up: 'M6 15l6-6 6 6',
   down: 'M6 9l6 6 6-6',
   reset: 'M4 12a8 8 0 108-8H8m0 0l3-3M8 4l3 3',
+  sound: 'M4 9h4l5-4v14l-5-4H4zM16 9a4 4 0 010 6M19 6a8 8 0 010 12',
+  mute: 'M4 9h4l5-4v14l-5-4H4zM17 9l5 6M22 9l-5 6',
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -1,7 +1,9 @@
 /**
  * The player: one clip, or two side by side under one set of controls (compare). Play/pause, frame step,
- * loop and speed act on every clip at once, so the two stay in step. Keys while the player has focus:
- * Space or K play/pause, ← → one frame, L loop.
+ * loop and speed act on every clip at once, so the two stay in step. Sound starts off (browsers autoplay
+ * only muted video) and, when turned on, comes from the first clip alone: two soundtracks at once say
+ * nothing about either. Keys while the player has focus: Space or K play/pause, ← → one frame, L loop,
+ * M sound.
  */
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { Video } from '../api/types.ts';
@@ -17,9 +19,11 @@ export function Player({ videos }: { videos: readonly Video[] }) {
   const [playing, setPlaying] = useState(true);
   const [loop, setLoop] = useState(true);
   const [speed, setSpeed] = useState<number>(1);
+  const [sound, setSound] = useState(false);
   const [frame, setFrame] = useState(0);
   const lead = videos[0];
   const frames = Math.max(...videos.map((v) => v.frames));
+  const hasSound = lead.audio;
 
   const each = useCallback((fn: (el: HTMLVideoElement, video: Video) => void) => {
     elements.current.forEach((el, i) => el && videos[i] && fn(el, videos[i]));
@@ -56,15 +60,16 @@ export function Player({ videos }: { videos: readonly Video[] }) {
     else if (e.key === 'ArrowLeft') step(-1);
     else if (e.key === 'ArrowRight') step(1);
     else if (e.key === 'l') setLoop((l) => !l);
+    else if (e.key === 'm' && hasSound) setSound((s) => !s);
     else return;
     e.preventDefault();
   };
 
   return (
-    <div className="player" tabIndex={0} onKeyDown={onKeyDown} role="group" aria-label={t('player.label')} aria-keyshortcuts="Space ArrowLeft ArrowRight L">
+    <div className="player" tabIndex={0} onKeyDown={onKeyDown} role="group" aria-label={t('player.label')} aria-keyshortcuts="Space ArrowLeft ArrowRight L M">
       <div className={`player-stage count-${videos.length}`}>
         {videos.map((v, i) => (
-          <Clip key={v.id} video={v} register={(el) => (elements.current[i] = el)} playing={playing} loop={loop} speed={speed} onEnded={() => !loop && setPlaying(false)} />
+          <Clip key={v.id} video={v} register={(el) => (elements.current[i] = el)} playing={playing} loop={loop} speed={speed} muted={!(sound && i === 0)} onEnded={() => !loop && setPlaying(false)} />
         ))}
       </div>
       <div className="player-controls">
@@ -82,6 +87,11 @@ export function Player({ videos }: { videos: readonly Video[] }) {
           <span className="frame-short" aria-hidden="true">{`${frame + 1}/${lead.frames}`}</span>
         </span>
         <span className="spacer" />
+        {hasSound ? (
+          <button type="button" className="icon-button" aria-pressed={sound} onClick={() => setSound((s) => !s)} aria-label={t('player.sound')} title={t('player.sound')}>
+            <Icon name={sound ? 'sound' : 'mute'} />
+          </button>
+        ) : null}
         <button type="button" className="icon-button" aria-pressed={loop} onClick={() => setLoop((l) => !l)} aria-label={t('player.loop')} title={t('player.loop')}>
           <Icon name="loop" />
         </button>
@@ -104,10 +114,11 @@ interface ClipProps {
   readonly playing: boolean;
   readonly loop: boolean;
   readonly speed: number;
+  readonly muted: boolean;
   readonly onEnded: () => void;
 }
 
-function Clip({ video, register, playing, loop, speed, onEnded }: ClipProps) {
+function Clip({ video, register, playing, loop, speed, muted, onEnded }: ClipProps) {
   const { t } = useI18n();
   const { url, failed } = useMediaUrl(video.id, 'video');
   const [w, h] = video.size.split('x').map(Number);
@@ -125,7 +136,7 @@ function Clip({ video, register, playing, loop, speed, onEnded }: ClipProps) {
           }}
           src={url}
           className="pixelated"
-          muted
+          muted={muted}
           playsInline
           autoPlay={playing}
           loop={loop}
