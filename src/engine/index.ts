@@ -102,10 +102,12 @@ export {
 } from './reference.ts';
 export { throwIfAborted } from './cancel.ts';
 export { consoleLogger, type Logger } from './log.ts';
+export { generateClip, type ClipHooks, type ClipProgress, type ClipRequest, type ClipResult, type ClipStage } from './clip.ts';
 export {
   generateLongVideo,
   chunkPlan,
   extendPrefixFrames,
+  longVideoPlan,
   promptSchedule,
   type Anchor,
   type LongVideoChunk,

@@ -70,6 +70,11 @@ const videoManifestSchema = z.object({
     guidance: z.number().nonnegative(),
     shift: z.number().positive(),
     sampler: z.enum(['euler', 'heun']),
+    /**
+     * Long video (long-video.ts): latent frames one pass makes (`chunk`, context included) and how many of
+     * them are the video so far (`context`). Default: the trained length, and 3 of it.
+     */
+    longVideo: z.object({ chunk: positiveInt, context: positiveInt }).optional(),
   }),
   formats: z.object({
     sizes: z.array(size), // [width, height] pairs it was trained on

@@ -168,6 +168,18 @@ describe('the typed client and the CLI', () => {
     expect((await probeVideo(silent)).hasAudio).toBe(false);
   });
 
+  it('makes a clip longer than one pass from overlapping chunks, as the CLI does', async () => {
+    const updates: number[] = [];
+    const created = await client.createVideo({ prompt: PROMPT, seconds: '6', size: '32x32' });
+    const done = await client.waitForVideo(created.id, { onUpdate: (v) => updates.push(v.progress) });
+    expect(done).toMatchObject({ status: 'completed', frames: 49, seconds: '6' });
+    expect([...updates].sort((a, b) => a - b)).toEqual(updates);
+    const metadata = await (await fetch(`${server.url}/v1/videos/${done.id}/content?variant=metadata`, { headers: auth })).json();
+    expect(metadata.settings).toMatchObject({ frames: 49, chunks: 5 }); // 13 latent frames in chunks of 5 with 3 of context
+    await client.downloadTo(done.id, join(out, 'long.mp4'));
+    expect(await probeVideo(join(out, 'long.mp4'))).toMatchObject({ frames: 49, hasAudio: true });
+  });
+
   it('reports server errors with their code', async () => {
     await expect(client.createVideo({ prompt: PROMPT, size: '640x480' })).rejects.toMatchObject({ code: 'CINE_ERR_INVALID_ARGUMENT', status: 400, param: 'size' });
   });

@@ -132,44 +132,32 @@ async function generateCommand(prompt: string, flags: GenerateFlags): Promise<vo
     const progress = new Progress('generate', 1, process.stderr, flags.quiet);
     const onProgress = (p: { stage: string; step: number; total: number }) => progress.update(p.step, p.stage, p.total);
 
-    // One native-length clip, or a long video of overlapping chunks (longer clips, prompt changes, anchors, extend).
-    const long = extend !== undefined || changes.length > 0 || anchors.length > 0 || newSeconds > nativeSeconds;
-    let video: VideoFrames;
-    let settings: Record<string, unknown>;
-    let resultSeed: number;
-    let genSeconds: number;
-    if (!long) {
-      const conditioning = firstFrame
-        ? lastFrame ? { mode: 'firstLast' as const, first: firstFrame, last: lastFrame } : { mode: 'firstFrame' as const, image: firstFrame }
-        : undefined;
-      const result = await pipe.generate({ ...common, prompt: promptUsed, seconds: newSeconds, conditioning }, { onProgress });
-      ({ video } = result);
-      settings = { ...result.settings };
-      resultSeed = result.seed;
-      genSeconds = result.timings.total / 1000;
-    } else {
-      const n = extend ? engine.extendPrefixFrames(pipe.manifest) : 0; // the clip's last frames
-      const prefixFrames = extend ? media.sliceVideo(extend.video, extend.video.count - n, n) : undefined;
-      const prefixSeconds = prefixFrames ? (prefixFrames.count - 1) / fpsUsed : 0;
-      const total = newSeconds + prefixSeconds;
-      const result = await engine.generateLongVideo(
-        pipe,
-        {
-          ...common,
-          prompt: [{ at: 0, prompt: promptUsed }, ...changes.map((c) => ({ at: c.at + prefixSeconds, prompt: withReferences(c.prompt) }))],
-          seconds: total,
-          firstFrame,
-          prefix: prefixFrames,
-          anchors: [...anchors.map((a) => ({ ...a, at: a.at + prefixSeconds })), ...(lastFrame ? [{ at: total, image: lastFrame }] : [])],
-        },
-        { onProgress },
-      );
-      // Extend: the original clip, then what follows its last frames (their re-decoded copies are dropped).
-      video = extend && prefixFrames ? media.concatVideos(extend.video, media.sliceVideo(result.video, prefixFrames.count)) : result.video;
-      settings = { ...result.settings, chunks: result.chunks.length, promptSchedule: [{ at: 0, prompt }, ...changes], extend: flags.extend };
-      resultSeed = result.seed;
-      genSeconds = result.timings.total / 1000;
-    }
+    // One pass of the model, or a long video of overlapping chunks (longer clips, prompt changes, anchors, extend):
+    // engine/clip.ts decides. Extend continues the clip's last frames, so times in the request count from them.
+    const n = extend ? engine.extendPrefixFrames(pipe.manifest) : 0;
+    const prefixFrames = extend ? media.sliceVideo(extend.video, extend.video.count - n, n) : undefined;
+    const prefixSeconds = prefixFrames ? (prefixFrames.count - 1) / fpsUsed : 0;
+    const result = await engine.generateClip(
+      pipe,
+      {
+        ...common,
+        prompt: [{ at: 0, prompt: promptUsed }, ...changes.map((c) => ({ at: c.at + prefixSeconds, prompt: withReferences(c.prompt) }))],
+        seconds: newSeconds + prefixSeconds,
+        firstFrame,
+        lastFrame,
+        prefix: prefixFrames,
+        anchors: anchors.map((a) => ({ ...a, at: a.at + prefixSeconds })),
+      },
+      { onProgress },
+    );
+    const long = result.chunks > 1 || prefixFrames !== undefined || changes.length > 0 || anchors.length > 0;
+    // Extend: the original clip, then what follows its last frames (their re-decoded copies are dropped).
+    const video = extend && prefixFrames ? media.concatVideos(extend.video, media.sliceVideo(result.video, prefixFrames.count)) : result.video;
+    const settings: Record<string, unknown> = long
+      ? { ...result.settings, chunks: result.chunks, promptSchedule: [{ at: 0, prompt }, ...changes], extend: flags.extend }
+      : { ...result.settings };
+    const resultSeed = result.seed;
+    const genSeconds = result.timings.total / 1000;
 
     const audio = flags.audio ? (await import('../../audio/index.ts')).soundtrack(video, { seed: resultSeed }).audio : undefined;
     const written = await media.writeClip(video, flags.out, {

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { parentPort, type MessagePort } from 'node:worker_threads';
 import { soundtrack } from '../../audio/index.ts';
 import { CinesimError, ERRORS, isCinesimError } from '../../errors.ts';
-import { NO_CONDITIONING, type Conditioning } from '../../engine/conditioning.ts';
-import { VideoPipeline, type GenerateProgress } from '../../engine/pipeline.ts';
+import { generateClip, type ClipHooks, type ClipRequest } from '../../engine/clip.ts';
+import { VideoPipeline } from '../../engine/pipeline.ts';
 import { decodeVideo } from '../../media/decode.ts';
 import { frameBytes, makeFrames, type VideoFrames } from '../../media/frames.ts';
 import { imageAsFrames, readImage, writeContactSheet, writeThumbnail } from '../../media/image.ts';
@@ -49,7 +49,7 @@ class GenerationWorker {
   private async generate(task: GenerationTask, threads: number, signal: AbortSignal): Promise<GenerationOutput> {
     const pipeline = await this.pipeline(task.modelDir, threads);
     const p = task.params;
-    const onProgress = (progress: GenerateProgress) => {
+    const onProgress: ClipHooks['onProgress'] = (progress) => {
       this.post({ type: 'progress', jobId: task.jobId, ...progress });
       if (progress.stage === 'denoise') debugHooks(task, progress.step);
     };
@@ -60,7 +60,9 @@ class GenerationWorker {
       publish: (preview) => this.post({ type: 'preview', jobId: task.jobId, preview }),
       onError: (error) => console.warn(`cinesim: live preview of ${task.jobId} failed: ${(error as Error)?.message ?? error}`),
     });
-    const result = await pipeline.generate(
+    // Longer clips run as overlapping chunks (engine/clip.ts), as `cinesim generate` makes them.
+    const result = await generateClip(
+      pipeline,
       {
         prompt: p.prompt,
         negativePrompt: p.negativePrompt,
@@ -73,7 +75,7 @@ class GenerationWorker {
         height: p.height,
         fps: p.fps,
         frames: p.frames,
-        conditioning: await conditioningFor(task),
+        ...(await inputsFor(task)),
       },
       { onProgress, onStep: (info) => renderer.onStep(info), signal },
     );
@@ -85,7 +87,7 @@ class GenerationWorker {
       negativePrompt: p.negativePrompt,
       seed: result.seed,
       model: { name: task.modelName },
-      settings: { ...result.settings, audio: p.audio },
+      settings: { ...result.settings, chunks: result.chunks, audio: p.audio },
       extra: { ...task.metadataExtra },
     };
     const audio = p.audio ? soundtrack(result.video, { seed: result.seed }).audio : undefined;
@@ -119,18 +121,19 @@ class GenerationWorker {
   }
 }
 
-async function conditioningFor(task: GenerationTask): Promise<Conditioning> {
+/** The job's stored inputs as the clip request's pictures and frames. */
+async function inputsFor(task: GenerationTask): Promise<Pick<ClipRequest, 'firstFrame' | 'lastFrame' | 'prefix'>> {
   const { params: p, inputs } = task;
   const image = async (role: 'first' | 'last') => imageAsFrames(await readImage(required(inputs[role], role)), p.fps);
   switch (p.mode) {
     case 'none':
-      return NO_CONDITIONING;
+      return {};
     case 'firstFrame':
-      return { mode: 'firstFrame', image: await image('first') };
+      return { firstFrame: await image('first') };
     case 'firstLast':
-      return { mode: 'firstLast', first: await image('first'), last: await image('last') };
+      return { firstFrame: await image('first'), lastFrame: await image('last') };
     case 'prefix':
-      return { mode: 'prefix', frames: lastFrames(await decodeVideo(required(inputs.prefix, 'prefix'), { size: p }), task.prefixFrames) };
+      return { prefix: lastFrames(await decodeVideo(required(inputs.prefix, 'prefix'), { size: p }), task.prefixFrames) };
   }
 }
 

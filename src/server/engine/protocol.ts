@@ -2,7 +2,7 @@
  * Messages between the server and its generation workers (worker threads). Plain JSON-able data only:
  * the worker reads its inputs from and writes its outputs to files, so nothing large crosses the channel.
  */
-import type { GenerateStage } from '../../engine/pipeline.ts';
+import type { ClipStage } from '../../engine/clip.ts';
 import type { Preview } from '../jobs/previews.ts';
 import type { JobParams } from '../queue/types.ts';
 
@@ -50,7 +50,7 @@ export type ToWorker =
   | { readonly type: 'previews'; readonly jobId: string; readonly enabled: boolean };
 
 export type FromWorker =
-  | { readonly type: 'progress'; readonly jobId: string; readonly stage: GenerateStage; readonly step: number; readonly total: number }
+  | { readonly type: 'progress'; readonly jobId: string; readonly stage: ClipStage; readonly step: number; readonly total: number }
   | { readonly type: 'preview'; readonly jobId: string; readonly preview: Preview }
   | { readonly type: 'done'; readonly jobId: string; readonly output: GenerationOutput }
   | { readonly type: 'failed'; readonly jobId: string; readonly error: SerializedError };

@@ -15,7 +15,7 @@
 import { rm } from 'node:fs/promises';
 import type { FastifyBaseLogger } from 'fastify';
 import { CinesimError, ERRORS, isCinesimError } from '../../errors.ts';
-import type { GenerateProgress } from '../../engine/pipeline.ts';
+import type { ClipProgress } from '../../engine/clip.ts';
 import type { ServerConfig } from '../config.ts';
 import { newId } from '../ids.ts';
 import type { JobEvents } from '../jobs/events.ts';
@@ -60,7 +60,7 @@ const FINAL_ERRORS = new Set<string>([
 ]);
 
 /** Progress ranges of the engine's stages; the rest (storing the files) ends at 100. */
-const STAGE_RANGE = { encode: [0, 5], denoise: [5, 90], decode: [90, 98] } as const;
+const STAGE_RANGE = { encode: [0, 5], denoise: [5, 90], chunk: [5, 90], decode: [90, 98] } as const;
 /** Progress is written at most this often (each write also extends the lease). */
 const PROGRESS_WRITE_MS = 100;
 
@@ -220,7 +220,7 @@ export class JobScheduler {
   }
 
   /** Engine progress → 0–100, written (and the lease extended) at most every PROGRESS_WRITE_MS. */
-  private progressWriter(run: Run): (progress: GenerateProgress) => void {
+  private progressWriter(run: Run): (progress: ClipProgress) => void {
     let last = -1;
     let lastWrite = 0;
     return ({ stage, step, total }) => {

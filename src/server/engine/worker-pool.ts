@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { CinesimError, ERRORS } from '../../errors.ts';
-import type { GenerateProgress } from '../../engine/pipeline.ts';
+import type { ClipProgress } from '../../engine/clip.ts';
 import type { Preview } from '../jobs/previews.ts';
 import type { FromWorker, GenerationOutput, GenerationTask, SerializedError, ToWorker } from './protocol.ts';
 
@@ -14,7 +14,7 @@ const WORKER_ENTRY = new URL('./worker-boot.mjs', import.meta.url);
 const CANCEL_GRACE_MS = 5_000;
 
 export interface RunHooks {
-  readonly onProgress?: (progress: GenerateProgress) => void;
+  readonly onProgress?: (progress: ClipProgress) => void;
   /** Live previews, sent while the task's `previews` (or a later `setPreviews`) asks for them. */
   readonly onPreview?: (preview: Preview) => void;
   /** Aborting cancels the task; the run then rejects with the signal's reason. */

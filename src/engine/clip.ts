@@ -1,0 +1,94 @@
+/**
+ * One clip from one request, whatever its length: what `cinesim generate` and the server's workers call.
+ * A clip that fits one pass of the transformer (at most the long-video chunk, `longVideoPlan`) is one
+ * `pipeline.generate`; a longer one, a prompt schedule, keyframe anchors or a prefix to continue go through
+ * long video's overlapping chunks. The modes map onto long video's inputs: the first frame opens the first
+ * chunk, a last frame is an anchor at the end, a prefix opens the video.
+ *
+ * @example
+ *   const { video, chunks } = await generateClip(pipe, { prompt: 'a red ball bounces', seconds: 30 });
+ *   // 241 frames at 8 fps from overlapping chunks of 7 latent frames
+ */
+import type { VideoFrames } from '../media/frames.ts';
+import { latentFrameCount } from './latents.ts';
+import { generateLongVideo, longVideoPlan, promptSchedule, type Anchor, type LongVideoRequest, type PromptChange } from './long-video.ts';
+import type { GenerateHooks, GenerateStage, VideoPipeline } from './pipeline.ts';
+import { resolveSettings, type GenerateRequest, type GenerateSettings } from './request.ts';
+
+export interface ClipRequest extends Omit<GenerateRequest, 'prompt' | 'conditioning'> {
+  /** One prompt, or a schedule whose first entry starts at 0 s. */
+  readonly prompt: string | readonly PromptChange[];
+  /** Image-to-video: the clip opens on this picture. */
+  readonly firstFrame?: VideoFrames;
+  /** With `firstFrame`: the clip ends on this picture. */
+  readonly lastFrame?: VideoFrames;
+  /** Frames (1 + 4k) the clip continues from; they open it, re-decoded (extend). */
+  readonly prefix?: VideoFrames;
+  readonly anchors?: readonly Anchor[];
+  /** Long video's settings (default: the manifest's). */
+  readonly chunk?: LongVideoRequest['chunk'];
+  readonly context?: LongVideoRequest['context'];
+  readonly contextNoise?: LongVideoRequest['contextNoise'];
+}
+
+export interface ClipResult {
+  readonly video: VideoFrames;
+  readonly seed: number;
+  readonly settings: GenerateSettings;
+  /** Passes of the sampling loop: 1, or the long video's chunks. */
+  readonly chunks: number;
+  /** Wall time, ms. */
+  readonly timings: { readonly denoise: number; readonly decode: number; readonly total: number };
+}
+
+/** A one-pass clip reports the pipeline's stages; a long one its chunks (one sampling loop each), then decoding. */
+export type ClipStage = GenerateStage | 'chunk';
+
+export interface ClipProgress {
+  readonly stage: ClipStage;
+  /** 1-based, of `total` in this stage. */
+  readonly step: number;
+  readonly total: number;
+}
+
+export interface ClipHooks extends Omit<GenerateHooks, 'onProgress'> {
+  readonly onProgress?: (progress: ClipProgress) => void;
+  /** `onStep` (each sampling step's latents) is called in one-pass clips only. */
+  readonly onStep?: GenerateHooks['onStep'];
+}
+
+export async function generateClip(pipe: VideoPipeline, request: ClipRequest, hooks: ClipHooks = {}): Promise<ClipResult> {
+  const { prompt, firstFrame, lastFrame, prefix, anchors = [], chunk, context, contextNoise, frames, seconds, ...sampling } = request;
+  const schedule = promptSchedule(prompt, Number.POSITIVE_INFINITY); // its times are checked against the length below
+  const { manifest } = pipe;
+  const settings = resolveSettings({ ...sampling, frames, seconds, prompt: schedule[0].prompt }, manifest);
+  const latents = latentFrameCount(settings.frames, manifest.vae.temporalCompression);
+  const onePass = schedule.length === 1 && !prefix && anchors.length === 0 && latents <= longVideoPlan(manifest, { chunk, context }).chunk;
+
+  if (onePass) {
+    const conditioning = firstFrame
+      ? lastFrame ? { mode: 'firstLast' as const, first: firstFrame, last: lastFrame } : { mode: 'firstFrame' as const, image: firstFrame }
+      : undefined;
+    const result = await pipe.generate({ ...sampling, prompt: schedule[0].prompt, frames: settings.frames, conditioning }, hooks);
+    const { denoise, decode, total } = result.timings;
+    return { video: result.video, seed: result.seed, settings: result.settings, chunks: 1, timings: { denoise, decode, total } };
+  }
+
+  const result = await generateLongVideo(
+    pipe,
+    {
+      ...sampling,
+      prompt: schedule,
+      seconds: settings.seconds,
+      fps: settings.fps,
+      firstFrame,
+      prefix,
+      anchors: [...anchors, ...(lastFrame ? [{ at: settings.seconds, image: lastFrame }] : [])],
+      chunk,
+      context,
+      contextNoise,
+    },
+    { signal: hooks.signal, onProgress: hooks.onProgress },
+  );
+  return { video: result.video, seed: result.seed, settings: result.settings, chunks: result.chunks.length, timings: result.timings };
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateClip, type ClipProgress } from '../../src/engine/clip.ts';
+import { longVideoPlan } from '../../src/engine/long-video.ts';
+import { VideoPipeline } from '../../src/engine/pipeline.ts';
+import { psnr } from '../../src/eval/metrics.ts';
+import { sliceVideo } from '../../src/media/frames.ts';
+import { gradientClip, TINY_MODEL } from './helpers.ts';
+
+let pipe: VideoPipeline;
+beforeAll(async () => {
+  pipe = await VideoPipeline.load(TINY_MODEL);
+});
+afterAll(() => pipe.dispose());
+
+const base = { width: 32, height: 32, fps: 8, steps: 2, seed: 11, prompt: 'a red ball bounces on green grass' };
+const same = (a: { data: Uint8Array }, b: { data: Uint8Array }) => Buffer.from(a.data).equals(Buffer.from(b.data));
+
+describe('longVideoPlan', () => {
+  it("takes the request's chunk and context, else the manifest's, else the trained length with 3 of context", () => {
+    const { manifest } = pipe; // the tiny model: 17 frames, 5 latent frames, no longVideo entry
+    expect(longVideoPlan(manifest)).toEqual({ chunk: 5, context: 3 });
+    const own = { ...manifest, sampling: { ...manifest.sampling, longVideo: { chunk: 7, context: 4 } } };
+    expect(longVideoPlan(own)).toEqual({ chunk: 7, context: 4 });
+    expect(longVideoPlan(own, { chunk: 9 })).toEqual({ chunk: 9, context: 4 });
+    expect(() => longVideoPlan(own, { context: 7 })).toThrow(/context must be an integer from 1 to 6/);
+    expect(() => longVideoPlan(manifest, { chunk: 1 })).toThrow(/chunk must be an integer of at least 2/);
+  });
+});
+
+describe('generateClip', () => {
+  it('makes a clip that fits one pass exactly as the pipeline does', async () => {
+    const progress: ClipProgress[] = [];
+    const clip = await generateClip(pipe, { ...base, seconds: 2 }, { onProgress: (p) => progress.push(p) });
+    const direct = await pipe.generate({ ...base, seconds: 2 });
+    expect(clip.chunks).toBe(1);
+    expect(same(clip.video, direct.video)).toBe(true);
+    expect(new Set(progress.map((p) => p.stage))).toEqual(new Set(['encode', 'denoise', 'decode']));
+  });
+
+  it('makes a longer clip from overlapping chunks of the chosen length, reporting each chunk', async () => {
+    const progress: ClipProgress[] = [];
+    // 6 s at 8 fps: 49 frames, 13 latent frames; chunks of 7 with 3 of context start at 0, 4 and 6
+    const long = await generateClip(pipe, { ...base, seconds: 6, chunk: 7 }, { onProgress: (p) => progress.push(p) });
+    expect([long.video.count, long.chunks]).toEqual([49, 3]);
+    expect(progress.filter((p) => p.stage === 'chunk').map((p) => `${p.step}/${p.total}`)).toEqual(['1/3', '2/3', '3/3']);
+    expect(progress.at(-1)?.stage).toBe('decode');
+    // up to the chunk's length it is still one pass
+    expect((await generateClip(pipe, { ...base, seconds: 3, chunk: 7 })).chunks).toBe(1);
+  });
+
+  it('carries the modes into long video: the first frame opens it, the last frame ends it', async () => {
+    const [first, last] = [gradientClip(32, 32, 1), sliceVideo(gradientClip(32, 32, 8), 7, 1)];
+    const plain = await generateClip(pipe, { ...base, seconds: 4 });
+    const pinned = await generateClip(pipe, { ...base, seconds: 4, firstFrame: first, lastFrame: last });
+    expect([plain.chunks, pinned.chunks, pinned.video.count]).toEqual([3, 3, 33]);
+    // Given latents are kept exactly, and the causal decoder draws frame 0 from latent 0 alone: the clip
+    // opens on the picture's own VAE round trip.
+    const { vaeEncoder, vaeDecoder } = pipe.components;
+    const roundTrip = await vaeDecoder.decode(await vaeEncoder.encode(first), { fps: 8 });
+    expect(same(sliceVideo(pinned.video, 0, 1), roundTrip)).toBe(true);
+    expect(same(sliceVideo(plain.video, 0, 1), roundTrip)).toBe(false);
+    // The last latent frame is the last picture's (an anchor at the end): the same clip without it opens
+    // alike and ends otherwise.
+    const opened = await generateClip(pipe, { ...base, seconds: 4, firstFrame: first });
+    const end = (v: typeof plain.video) => sliceVideo(v, v.count - 4);
+    expect(same(sliceVideo(opened.video, 0, 1), roundTrip)).toBe(true);
+    expect(psnr(end(pinned.video), end(opened.video))).toBeLessThan(40);
+  });
+});
