@@ -174,7 +174,7 @@ describe('the typed client and the CLI', () => {
     const done = await client.waitForVideo(created.id, { onUpdate: (v) => updates.push(v.progress) });
     expect(done).toMatchObject({ status: 'completed', frames: 49, seconds: '6' });
     expect([...updates].sort((a, b) => a - b)).toEqual(updates);
-    const metadata = await (await fetch(`${server.url}/v1/videos/${done.id}/content?variant=metadata`, { headers: auth })).json();
+    const metadata = (await (await fetch(`${server.url}/v1/videos/${done.id}/content?variant=metadata`, { headers: auth })).json()) as { settings: object };
     expect(metadata.settings).toMatchObject({ frames: 49, chunks: 5 }); // 13 latent frames in chunks of 5 with 3 of context
     await client.downloadTo(done.id, join(out, 'long.mp4'));
     expect(await probeVideo(join(out, 'long.mp4'))).toMatchObject({ frames: 49, hasAudio: true });
