@@ -11,6 +11,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerPlay } from './commands/play.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerStory } from './commands/story.ts';
 import { registerWorld } from './commands/world.ts';
 
 export const VERSION = '0.1.0';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) });
   registerGenerate(program);
+  registerStory(program);
   registerWorld(program);
   registerPlay(program);
   registerEval(program);

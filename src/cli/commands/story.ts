@@ -1,0 +1,167 @@
+/**
+ * `cinesim story <script>`: a short script (a cast, then shots that name it; docs/STORY.md) made into a film
+ * folder: each shot a clip, the cut with its sound, a storyboard, and story.json. Run it again on the same
+ * folder after editing the script and only the changed shots are made again; `--reroll N` draws shot N anew.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { Command } from 'commander';
+import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
+import type { StoryPlan, StoryRecord } from '../../story/index.ts';
+import { aspectRatio, optionalNumber, parseNumber, parseSeed, parseSize } from '../options.ts';
+import { Progress } from '../progress.ts';
+import { DEFAULT_MODEL, sizeForAspect } from './generate.ts';
+
+interface StoryFlags {
+  out: string;
+  model: string;
+  seed?: string;
+  steps?: string;
+  guidance?: string;
+  shift?: string;
+  sampler?: string;
+  size?: string;
+  aspect?: string;
+  negative?: string;
+  reroll: string[];
+  threads?: string;
+  audio: boolean;
+  dryRun: boolean;
+  quiet: boolean;
+}
+
+export function registerStory(program: Command): void {
+  program
+    .command('story')
+    .description('Make a film from a story script: a cast described once, shots that name it (docs/STORY.md)')
+    .argument('<script>', 'the story script (a text file; - reads standard input)')
+    .option('--out <folder>', 'the film folder: film.mp4, storyboard.png, story.json, shots/', 'film/')
+    .option('--model <name|dir>', 'model name under models/ or a model folder', DEFAULT_MODEL)
+    .option('--seed <n>', 'story seed [integer] (default: the script\'s, else the folder\'s last, else random)')
+    .option('--steps <n>', 'denoising steps [integer] (default: the model\'s)')
+    .option('--guidance <g>', 'classifier-free guidance scale [number] (default: the model\'s)')
+    .option('--shift <s>', 'timestep shift [number] (default: the model\'s)')
+    .option('--sampler <name>', 'euler | heun (default: the model\'s)')
+    .option('--size <WxH>', 'frame size [WxH] (default: the model\'s default size)')
+    .option('--aspect <ratio>', 'pick the model size with this aspect ratio: 1:1 | 16:9 | 9:16')
+    .option('--negative <text>', 'negative prompt for every shot')
+    .option('--reroll <n>', 'make shot n again with a new seed (repeatable)', (v: string, all: string[]) => [...all, v], [])
+    .option('--threads <n>', 'CPU threads for inference [integer] (default: all cores)')
+    .option('--no-audio', 'no soundtrack (by default each shot gets the sound heard in its frames)')
+    .option('--dry-run', 'print the plan (each shot\'s prompt, length and seed) and make nothing', false)
+    .option('--quiet', 'no progress bar or summary; only the written files', false)
+    .addHelpText(
+      'after',
+      '\nExample script (story.txt):\n' +
+        '  title: Ruby\'s evening\n  cast:\n    Ruby: a small red striped ball\n    Max: a large blue square\n  shots:\n' +
+        '    - 2s: Ruby bounces on green grass\n    - 3s: Max moves left on green grass, the camera pans left\n' +
+        '    - 2s continue: Ruby bounces on green grass\n\n' +
+        'Examples:\n  cinesim story story.txt --out film/\n  cinesim story story.txt --out film/ --reroll 2\n  cinesim story story.txt --dry-run\n',
+    )
+    .action(async (script: string, flags: StoryFlags) => storyCommand(script, flags));
+}
+
+async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void> {
+  // Flags and the script are checked before any model loads.
+  const steps = optionalNumber(flags.steps, '--steps', { min: 1, max: 1000, integer: true });
+  const guidance = optionalNumber(flags.guidance, '--guidance', { min: 0, max: 50 });
+  const shift = optionalNumber(flags.shift, '--shift', { min: 0.01, max: 100 });
+  const threads = optionalNumber(flags.threads, '--threads', { min: 1, max: 256, integer: true });
+  if (flags.sampler !== undefined && flags.sampler !== 'euler' && flags.sampler !== 'heun') {
+    throw invalidArgument('--sampler', `--sampler must be euler or heun, got "${flags.sampler}"`);
+  }
+  if (flags.size && flags.aspect) throw invalidArgument('--aspect', 'give --size or --aspect, not both');
+  const size = flags.size ? parseSize(flags.size) : undefined;
+  const aspect = flags.aspect ? aspectRatio(flags.aspect) : undefined;
+  const rerolls = flags.reroll.map((v) => parseNumber(v, '--reroll', { min: 1, integer: true }));
+
+  const story = await import('../../story/index.ts');
+  const engine = await import('../../engine/index.ts');
+  const source = scriptPath === '-' ? 'stdin' : basename(scriptPath);
+  const script = story.parseStory(await readScript(scriptPath), source);
+  for (const n of rerolls) if (n > script.shots.length) throw invalidArgument('--reroll', `--reroll ${n}: the script has ${script.shots.length} shots`);
+
+  const manifest = engine.requireKind(await engine.loadManifest(await engine.resolveModel(flags.model)), 'video', flags.model);
+  const { formats } = manifest;
+  const { width, height } = size ?? (aspect ? sizeForAspect(formats.sizes, aspect) : { width: formats.defaultSize[0], height: formats.defaultSize[1] });
+  const fps = formats.fps;
+  const tokenizer = new engine.Tokenizer(manifest.tokenizer.vocabulary, manifest.tokenizer.maxTokens);
+  const earlier = await readEarlier(join(flags.out, story.STORY_FILES.plan));
+  const seed = script.seed ?? (flags.seed !== undefined ? parseSeed(flags.seed) : earlier?.seed ?? parseSeed(undefined));
+  const model = {
+    tokenizer,
+    defaultSeconds: (formats.frames - 1) / fps,
+    checkSeconds: (seconds: number) => void engine.resolveSettings({ prompt: '', seconds, fps, width, height }, manifest),
+  };
+  const plan = story.planStory(script, model, { seed, fps, seeds: shotSeeds(earlier, script, seed, rerolls) });
+
+  if (flags.dryRun || !flags.quiet) printPlan(plan, { model: manifest.name, width, height, fps });
+  if (flags.dryRun) return;
+
+  const pipe = await engine.VideoPipeline.load(flags.model, { threads });
+  try {
+    const progress = new Progress('story', plan.shots.length, process.stderr, flags.quiet);
+    const settings = { width, height, fps, steps, guidance, shift, sampler: flags.sampler as 'euler' | 'heun' | undefined, negativePrompt: flags.negative, audio: flags.audio };
+    const result = await story.makeFilm(pipe, plan, {
+      out: flags.out,
+      settings,
+      onProgress: (p) => progress.update(p.shot - 1 + (p.stage === 'reuse' ? 1 : p.stage === 'decode' ? p.step / p.total : 0), `shot ${p.shot}/${p.shots} ${p.stage}`),
+    });
+    if (!flags.quiet) {
+      const made = result.shots.filter((s) => !s.reused);
+      const seconds = (result.video.count - 1) / result.video.fps;
+      process.stderr.write(
+        `${plan.shots.length} shots, ${seconds.toFixed(2)} s of film (${result.video.count} frames ${result.video.width}x${result.video.height} @ ${result.video.fps} fps)` +
+          `${flags.audio ? ', with sound' : ''}; made ${made.length}, reused ${plan.shots.length - made.length}; ${progress.elapsed().toFixed(2)} s in all\n`,
+      );
+    }
+    for (const f of [result.files.film, result.files.storyboard, result.files.plan]) process.stdout.write(`${f}\n`);
+  } finally {
+    await pipe.dispose();
+  }
+}
+
+async function readScript(path: string): Promise<string> {
+  try {
+    if (path !== '-') return await readFile(path, 'utf8');
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  } catch (cause) {
+    throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${path}: cannot read the script (${(cause as Error).message})`, { param: 'script', cause });
+  }
+}
+
+async function readEarlier(path: string): Promise<StoryRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as StoryRecord;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Seeds that differ from the story's derived ones: a shot drawn anew earlier (`--reroll`) keeps its seed while
+ * its text and the story seed stay the same; `--reroll` now draws new ones.
+ */
+function shotSeeds(earlier: StoryRecord | undefined, script: { shots: readonly { index: number; text: string }[] }, seed: number, rerolls: number[]): Map<number, number> {
+  const seeds = new Map<number, number>();
+  if (earlier && earlier.seed === seed) {
+    for (const shot of script.shots) {
+      const old = earlier.shots.find((s) => s.index === shot.index && s.text === shot.text);
+      if (old) seeds.set(shot.index, old.seed);
+    }
+  }
+  for (const n of rerolls) seeds.set(n, parseSeed(undefined));
+  return seeds;
+}
+
+function printPlan(plan: StoryPlan, what: { model: string; width: number; height: number; fps: number }): void {
+  const lines = [
+    `${plan.title}: ${plan.shots.length} shots, ${plan.seconds.toFixed(2)} s, ${what.model} ${what.width}x${what.height} @ ${what.fps} fps, seed ${plan.seed}`,
+    ...plan.shots.map(
+      (s) => `  ${String(s.index).padStart(2)}. ${s.seconds} s${s.transition === 'continue' ? ', continues' : ''}, seed ${s.seed}: ${s.prompt}`,
+    ),
+  ];
+  process.stderr.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,224 @@
+/**
+ * A planned story → a film folder:
+ *
+ *   out/story.json          the plan as made (prompts, lengths, seeds, settings, files): enough to make it again
+ *   out/shots/01-<key>/     each shot as a clip folder (PNG frames, clip.mp4, clip.wav, contact.png, metadata.json)
+ *   out/storyboard.png      the first frame of every shot, in order
+ *   out/film.mp4            the shots cut together, each with the sound heard in its own frames
+ *
+ * A shot is made with `generateClip`; a `continue` shot opens on the last frame of the shot before it (image-
+ * to-video), so the scene carries over in pixels, and that repeated frame is cut from the film. Making a film
+ * again in the same folder reuses every shot whose key — model, prompt, length, seed, settings and, for a
+ * continued shot, the key of the shot it continues — is unchanged: edit one line, and only that shot (and
+ * the shots that continue from it) is made again.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { soundtrack } from '../audio/index.ts';
+import { generateClip, type ClipProgress } from '../engine/clip.ts';
+import { throwIfAborted } from '../engine/cancel.ts';
+import type { VideoPipeline } from '../engine/pipeline.ts';
+import { CinesimError, ERRORS } from '../errors.ts';
+import { concatVideos, makeFrames, sliceVideo, type VideoFrames } from '../media/frames.ts';
+import { frameFileName, readImage, writeContactSheet } from '../media/image.ts';
+import { readWav, type AudioSamples } from '../media/wav.ts';
+import { FOLDER_FILES, writeClip } from '../media/write.ts';
+import type { PlannedShot, StoryPlan } from './plan.ts';
+
+export const STORY_FORMAT_VERSION = 1;
+export const STORY_FILES = { plan: 'story.json', film: 'film.mp4', storyboard: 'storyboard.png', shots: 'shots' } as const;
+
+/** What every shot shares: sampling, frame size and rate, sound. */
+export interface FilmSettings {
+  readonly width: number;
+  readonly height: number;
+  readonly fps: number;
+  readonly steps?: number;
+  readonly guidance?: number;
+  readonly shift?: number;
+  readonly sampler?: 'euler' | 'heun';
+  readonly negativePrompt?: string;
+  readonly audio: boolean;
+}
+
+export interface FilmProgress {
+  /** 1-based shot, of `shots`. */
+  readonly shot: number;
+  readonly shots: number;
+  /** The shot's generation stage, or `reuse` when it is taken from an earlier run. */
+  readonly stage: ClipProgress['stage'] | 'reuse';
+  readonly step: number;
+  readonly total: number;
+}
+
+export interface MakeFilmOptions {
+  /** The film folder. */
+  readonly out: string;
+  readonly settings: FilmSettings;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: FilmProgress) => void;
+}
+
+export interface FilmShot {
+  readonly index: number;
+  readonly key: string;
+  /** The shot's folder, relative to the film folder. */
+  readonly dir: string;
+  readonly frames: number;
+  /** Made by an earlier run and reused. */
+  readonly reused: boolean;
+  /** Wall time to make it (0 when reused). */
+  readonly ms: number;
+}
+
+export interface FilmResult {
+  readonly video: VideoFrames;
+  readonly shots: readonly FilmShot[];
+  /** Paths of the film, the storyboard and story.json. */
+  readonly files: { readonly film: string; readonly storyboard: string; readonly plan: string };
+}
+
+/** story.json, as written. */
+export interface StoryRecord {
+  readonly formatVersion: typeof STORY_FORMAT_VERSION;
+  readonly title: string;
+  readonly model: string;
+  readonly seed: number;
+  readonly settings: FilmSettings;
+  readonly seconds: number;
+  readonly shots: readonly (PlannedShot & { readonly key: string; readonly dir: string; readonly frames: number })[];
+}
+
+export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: MakeFilmOptions): Promise<FilmResult> {
+  const { out, settings } = options;
+  const earlier = await readRecord(out);
+  const reusable = new Map(earlier?.shots.map((s) => [s.key, s]) ?? []);
+  const modelKey = hash(JSON.stringify(pipe.manifest));
+
+  const shots: FilmShot[] = [];
+  const clips: { video: VideoFrames; audio?: AudioSamples }[] = [];
+  for (const shot of plan.shots) {
+    throwIfAborted(options.signal);
+    const before = clips.at(-1)?.video;
+    const key = hash(JSON.stringify({ modelKey, prompt: shot.prompt, seconds: shot.seconds, seed: shot.seed, settings, continues: shot.transition === 'continue' ? shots.at(-1)?.key : null }));
+    const dir = join(STORY_FILES.shots, `${String(shot.index).padStart(2, '0')}-${key.slice(0, 8)}`);
+    const progress = (p: Omit<FilmProgress, 'shot' | 'shots'>) => options.onProgress?.({ shot: shot.index, shots: plan.shots.length, ...p });
+    const old = reusable.get(key);
+    const kept = old && (await readShot(join(out, old.dir), old.frames, settings));
+    if (old && kept) {
+      progress({ stage: 'reuse', step: 1, total: 1 });
+      shots.push({ index: shot.index, key, dir: old.dir, frames: old.frames, reused: true, ms: 0 });
+      clips.push(kept);
+      continue;
+    }
+    const t0 = performance.now();
+    const firstFrame = shot.transition === 'continue' && before ? sliceVideo(before, before.count - 1, 1) : undefined;
+    const { negativePrompt, steps, guidance, shift, sampler, width, height, fps } = settings;
+    const result = await generateClip(
+      pipe,
+      { prompt: shot.prompt, negativePrompt, seed: shot.seed, steps, guidance, shift, sampler, width, height, fps, seconds: shot.seconds, firstFrame },
+      { signal: options.signal, onProgress: (p) => progress(p) },
+    );
+    const audio = settings.audio ? soundtrack(result.video, { seed: shot.seed }).audio : undefined;
+    await writeClip(result.video, join(out, dir) + '/', {
+      audio,
+      signal: options.signal,
+      metadata: {
+        source: 'generator',
+        prompt: shot.prompt,
+        negativePrompt,
+        seed: result.seed,
+        model: { name: pipe.manifest.name },
+        settings: { ...result.settings, chunks: result.chunks, story: { title: plan.title, shot: shot.index, line: shot.line, text: shot.text, transition: shot.transition } },
+      },
+    });
+    shots.push({ index: shot.index, key, dir, frames: result.video.count, reused: false, ms: performance.now() - t0 });
+    clips.push({ video: result.video, audio });
+  }
+
+  // The cut: every shot in order; a continued shot's first frame is the last one again, and goes.
+  let video = clips[0].video;
+  const audioParts: Float32Array[] = clips[0].audio ? [clips[0].audio.samples] : [];
+  for (const [k, clip] of clips.entries()) {
+    if (k === 0) continue;
+    const skip = plan.shots[k].transition === 'continue' ? 1 : 0;
+    video = concatVideos(video, sliceVideo(clip.video, skip));
+    if (clip.audio) audioParts.push(clip.audio.samples.subarray(Math.round((skip * clip.audio.sampleRate) / settings.fps) * 2)); // stereo
+  }
+  const audio = settings.audio ? { samples: concat(audioParts), sampleRate: clips[0].audio!.sampleRate, channels: 2 as const } : undefined;
+
+  const files = { film: join(out, STORY_FILES.film), storyboard: join(out, STORY_FILES.storyboard), plan: join(out, STORY_FILES.plan) };
+  await writeClip(video, files.film, {
+    audio,
+    signal: options.signal,
+    metadata: {
+      source: 'generator',
+      prompt: plan.title,
+      seed: plan.seed,
+      model: { name: pipe.manifest.name },
+      settings: { ...settings, story: plan.shots.map((s) => ({ shot: s.index, prompt: s.prompt, seconds: s.seconds, seed: s.seed, transition: s.transition })) },
+    },
+  });
+  const firsts = clips.map((c) => sliceVideo(c.video, 0, 1));
+  await writeContactSheet(firsts.reduce((a, b) => concatVideos(a, b)), files.storyboard, { scale: 2, columns: Math.min(firsts.length, 6), maxFrames: Number.MAX_SAFE_INTEGER });
+
+  const record: StoryRecord = {
+    formatVersion: STORY_FORMAT_VERSION,
+    title: plan.title,
+    model: pipe.manifest.name,
+    seed: plan.seed,
+    settings,
+    seconds: (video.count - 1) / video.fps,
+    shots: plan.shots.map((s, k) => ({ ...s, key: shots[k].key, dir: shots[k].dir, frames: shots[k].frames })),
+  };
+  await writeFile(files.plan, JSON.stringify(record, null, 2) + '\n');
+  // Shots of the earlier run that this one no longer uses.
+  const used = new Set(shots.map((s) => s.dir));
+  for (const old of earlier?.shots ?? []) if (!used.has(old.dir)) await rm(join(out, old.dir), { recursive: true, force: true });
+  return { video, shots, files };
+}
+
+/** The earlier run's story.json in this folder, when there is a readable one. */
+async function readRecord(out: string): Promise<StoryRecord | undefined> {
+  let text: string;
+  try {
+    text = await readFile(join(out, STORY_FILES.plan), 'utf8');
+  } catch {
+    return undefined; // a new film
+  }
+  try {
+    const record = JSON.parse(text) as StoryRecord;
+    return record.formatVersion === STORY_FORMAT_VERSION && Array.isArray(record.shots) ? record : undefined;
+  } catch (cause) {
+    throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${join(out, STORY_FILES.plan)} is not a readable story record; move it away to make the film anew`, { cause });
+  }
+}
+
+/** A shot an earlier run wrote: its PNG frames (lossless) and its sound; undefined when anything is missing. */
+async function readShot(dir: string, count: number, settings: FilmSettings): Promise<{ video: VideoFrames; audio?: AudioSamples } | undefined> {
+  try {
+    const images = await Promise.all(Array.from({ length: count }, (_, i) => readImage(join(dir, frameFileName(i, count)))));
+    const { width, height } = images[0];
+    if (width !== settings.width || height !== settings.height) return undefined;
+    const video = makeFrames(width, height, settings.fps, count, concat(images.map((image) => image.data)));
+    return { video, audio: settings.audio ? await readWav(join(dir, FOLDER_FILES.audio)) : undefined };
+  } catch {
+    return undefined;
+  }
+}
+
+function concat<T extends Float32Array | Uint8Array>(parts: readonly T[]): T {
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = new (parts[0].constructor as new (n: number) => T)(total);
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function hash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}

@@ -1,0 +1,126 @@
+/**
+ * The story script: a short, line-based text a person writes by hand — a cast of named characters, each
+ * described once in the model's words, and a list of shots that name them.
+ *
+ *   title: Ruby's evening
+ *   seed: 7
+ *   cast:
+ *     Ruby: a small red striped ball
+ *     Max: a large blue square
+ *   shots:
+ *     - 2s: Ruby bounces on green grass
+ *     - 3s: Max moves left on green grass, the camera pans left
+ *     - 2s continue: Ruby bounces on green grass      (starts on the last frame of the shot before)
+ *     - Ruby and Max at night                         (the model's own length)
+ *
+ * Chinese headers work too (标题, 种子, 角色, 镜头 or 分镜; durations as "3秒"; 接续 for continue). Blank lines
+ * and lines starting with # are skipped. Everything wrong is reported with its line number; parsing
+ * checks form only — words are checked against a model's vocabulary when the story is planned (plan.ts).
+ */
+import { CinesimError, ERRORS } from '../errors.ts';
+
+export type Transition = 'cut' | 'continue';
+
+export interface CastMember {
+  readonly name: string;
+  /** In the model's words: "a small red striped ball". */
+  readonly description: string;
+  readonly line: number;
+}
+
+export interface ScriptShot {
+  /** 1-based, in script order. */
+  readonly index: number;
+  readonly line: number;
+  /** Seconds, when the line gives them; else the model's own length. */
+  readonly seconds?: number;
+  /** `continue`: the shot opens on the last frame of the one before (same scene, carried in pixels). */
+  readonly transition: Transition;
+  /** The shot as written, cast names and all. */
+  readonly text: string;
+}
+
+export interface StoryScript {
+  /** Where the script came from, for messages ("story.txt"). */
+  readonly source: string;
+  readonly title?: string;
+  readonly seed?: number;
+  readonly cast: readonly CastMember[];
+  readonly shots: readonly ScriptShot[];
+}
+
+/** Most shots one script may hold (a few minutes of film at the model's lengths). */
+export const MAX_SHOTS = 200;
+
+const KEYS: Readonly<Record<string, 'title' | 'seed' | 'cast' | 'shots'>> = {
+  title: 'title',
+  标题: 'title',
+  seed: 'seed',
+  种子: 'seed',
+  cast: 'cast',
+  characters: 'cast',
+  角色: 'cast',
+  shots: 'shots',
+  镜头: 'shots',
+  分镜: 'shots',
+};
+
+// "- 3s continue: text", "2. 3秒: text", "continue: text"; the colon may be full-width.
+const SHOT = /^(?:(?<seconds>\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds|秒)\s*)?(?<continue>continue|接续)?\s*[:：]\s*(?<text>.*)$/i;
+const BULLET = /^(?:[-*•]|\d+[.)、])\s*/;
+const KEY = /^(?<key>[^\s:：]+)\s*[:：]\s*(?<value>.*)$/;
+const CAST = /^(?<name>[^\s:：=]+)\s*[:：=]\s*(?<description>.+)$/;
+
+export function parseStory(text: string, source = 'story'): StoryScript {
+  const fail = (line: number, message: string) =>
+    new CinesimError(ERRORS.INVALID_ARGUMENT, `${source}:${line}: ${message}`, { param: 'script', details: { line } });
+  let title: string | undefined;
+  let seed: number | undefined;
+  const cast: CastMember[] = [];
+  const shots: ScriptShot[] = [];
+  let section: 'top' | 'cast' | 'shots' = 'top';
+
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = i + 1;
+    const content = raw.trim();
+    if (content === '' || content.startsWith('#')) return;
+
+    // A header or key: "cast:", "title: …", "seed: 7" (these words are reserved, wherever they stand).
+    const key = KEY.exec(content.replace(/^\uFEFF/, ''))?.groups;
+    const known = key && KEYS[key.key.toLowerCase()];
+    if (key && known) {
+      const value = key.value.trim();
+      if (known === 'cast' || known === 'shots') {
+        if (value !== '') throw fail(line, `"${key.key}:" starts a list; put its entries on the lines below`);
+        section = known;
+      } else if (known === 'title') {
+        title = value;
+      } else {
+        if (!/^\d+$/.test(value) || Number(value) >= 2 ** 32) throw fail(line, `seed must be a whole number from 0 to ${2 ** 32 - 1}, got "${value}"`);
+        seed = Number(value);
+      }
+      return;
+    }
+
+    const entry = content.replace(BULLET, '');
+    if (section === 'cast') {
+      const m = CAST.exec(entry)?.groups;
+      if (!m) throw fail(line, `a cast line names a character and describes it: "Ruby: a small red striped ball"`);
+      if (cast.some((c) => c.name.toLowerCase() === m.name.toLowerCase())) throw fail(line, `"${m.name}" is already in the cast`);
+      cast.push({ name: m.name, description: m.description.trim(), line });
+      return;
+    }
+    // A shot: in the shots section, or any other line of a script without headers.
+    const shot = SHOT.exec(entry)?.groups;
+    const said = shot ? shot.text.trim() : entry;
+    if (said === '') throw fail(line, 'this shot says nothing to show');
+    const seconds = shot?.seconds === undefined ? undefined : Number(shot.seconds);
+    if (seconds !== undefined && !(seconds > 0)) throw fail(line, `a shot lasts more than 0 s, got ${shot!.seconds}`);
+    shots.push({ index: shots.length + 1, line, seconds, transition: shot?.continue ? 'continue' : 'cut', text: said });
+    if (shots.length > MAX_SHOTS) throw fail(line, `a story holds at most ${MAX_SHOTS} shots`);
+  });
+
+  if (shots.length === 0) throw fail(1, 'no shots: list them under "shots:", one per line ("- 2s: Ruby bounces on green grass")');
+  if (shots[0].transition === 'continue') throw fail(shots[0].line, 'the first shot has no shot before it to continue');
+  return { source, title, seed, cast, shots };
+}

@@ -1,0 +1,113 @@
+/**
+ * A story made into a film on the tiny model: the cut, its sound, the storyboard and story.json; a
+ * continued shot opening on the frame before; a second run reusing what did not change.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VideoPipeline } from '../../src/engine/pipeline.ts';
+import { resolveSettings } from '../../src/engine/request.ts';
+import { probeVideo, readImage, sliceVideo } from '../../src/media/index.ts';
+import { makeFilm, parseStory, planStory, type FilmSettings, type StoryRecord } from '../../src/story/index.ts';
+import { TINY_MODEL } from '../engine/helpers.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'cinesim-story-'));
+let pipe: VideoPipeline;
+beforeAll(async () => {
+  pipe = await VideoPipeline.load(TINY_MODEL);
+});
+afterAll(async () => {
+  await pipe.dispose();
+  rmSync(work, { recursive: true, force: true });
+});
+
+const SCRIPT = `title: test
+cast:
+  Ruby: a small red ball
+shots:
+  - 2s: Ruby bounces on green grass
+  - 2s continue: Ruby bounces on green grass
+  - 1s: a blue square falls at night
+`;
+const settings: FilmSettings = { width: 32, height: 32, fps: 8, steps: 2, audio: true };
+const same = (a: { data: Uint8Array }, b: { data: Uint8Array }) => Buffer.from(a.data).equals(Buffer.from(b.data));
+
+function plan(text: string) {
+  const { manifest } = pipe;
+  const model = {
+    tokenizer: pipe.components.tokenizer,
+    defaultSeconds: 2,
+    checkSeconds: (seconds: number) => void resolveSettings({ prompt: '', seconds, fps: 8, width: 32, height: 32 }, manifest),
+  };
+  return planStory(parseStory(text, 'story.txt'), model, { seed: 3, fps: 8 });
+}
+
+describe('makeFilm', () => {
+  const out = join(work, 'film');
+
+  it('cuts the shots together with their sound, a storyboard and the record to make it again', async () => {
+    const result = await makeFilm(pipe, plan(SCRIPT), { out, settings });
+    // 17 + 16 (the continued shot's first frame is the last one again, and is cut) + 9 frames
+    expect(result.video.count).toBe(42);
+    expect(result.shots.map((s) => [s.frames, s.reused])).toEqual([[17, false], [17, false], [9, false]]);
+    const film = await probeVideo(result.files.film);
+    expect([film.frames, film.hasAudio]).toEqual([42, true]);
+    expect(film.audioDuration).toBeCloseTo(42 / 8, 1);
+    expect(existsSync(result.files.storyboard)).toBe(true);
+    const record = JSON.parse(readFileSync(result.files.plan, 'utf8')) as StoryRecord;
+    expect(record.shots.map((s) => [s.prompt, s.transition, s.frames])).toEqual([
+      ['a small red ball bounces on green grass', 'cut', 17],
+      ['a small red ball bounces on green grass', 'continue', 17],
+      ['a blue square falls at night', 'cut', 9],
+    ]);
+    expect(readdirSync(join(out, 'shots'))).toHaveLength(3);
+
+    // The continued shot opens on the frame before it, as the VAE gives that picture back (its own frame 0,
+    // which the film cuts as a repeat).
+    const { vaeEncoder, vaeDecoder } = pipe.components;
+    const last = sliceVideo(result.video, 16, 1);
+    const roundTrip = await vaeDecoder.decode(await vaeEncoder.encode(last), { fps: 8 });
+    const opening = await readImage(join(out, record.shots[1].dir, 'frame-0000.png'));
+    expect(Buffer.from(opening.data).equals(Buffer.from(roundTrip.data))).toBe(true);
+  });
+
+  it('reuses every unchanged shot on a second run, and makes again only an edited one and what continues it', async () => {
+    const first = await makeFilm(pipe, plan(SCRIPT), { out, settings });
+    expect(first.shots.every((s) => s.reused)).toBe(true);
+    const edited = SCRIPT.replace('- 2s: Ruby bounces on green grass', '- 2s: Ruby moves left on green grass');
+    const second = await makeFilm(pipe, plan(edited), { out, settings });
+    expect(second.shots.map((s) => s.reused)).toEqual([false, false, true]);
+    expect(readdirSync(join(out, 'shots'))).toHaveLength(3); // the replaced shots' folders are gone
+    const again = await makeFilm(pipe, plan(edited), { out, settings });
+    expect(same(again.video, second.video)).toBe(true);
+  });
+});
+
+describe('cinesim story', () => {
+  const cinesim = (...args: string[]) => spawnSync(process.execPath, ['bin/cinesim.mjs', 'story', ...args], { cwd: root, encoding: 'utf8' });
+
+  it('prints the plan with --dry-run and makes nothing; makes the film otherwise', () => {
+    const script = join(work, 'story.txt');
+    writeFileSync(script, SCRIPT);
+    const out = join(work, 'cli-film');
+    const dry = cinesim(script, '--model', TINY_MODEL, '--out', out, '--dry-run');
+    expect(dry.status, dry.stderr).toBe(0);
+    expect(dry.stderr).toMatch(/test: 3 shots, 5\.13 s/);
+    expect(dry.stderr).toMatch(/2\. 2 s, continues, seed \d+: a small red ball bounces on green grass/);
+    expect(existsSync(out)).toBe(false);
+    const made = cinesim(script, '--model', TINY_MODEL, '--out', out, '--steps', '2', '--no-audio', '--quiet');
+    expect(made.status, made.stderr).toBe(0);
+    expect(made.stdout.trim().split('\n')).toEqual([join(out, 'film.mp4'), join(out, 'storyboard.png'), join(out, 'story.json')]);
+  });
+
+  it('refuses a script with a mistake, naming its line, with exit code 2', () => {
+    const script = join(work, 'bad.txt');
+    writeFileSync(script, 'cast:\n  Ruby: a red ball\nshots:\n  - Ruby bounse\n');
+    const r = cinesim(script, '--model', TINY_MODEL, '--dry-run');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.txt:4: unknown words in prompt: "bounse"/);
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { planStory, withCast, type PlanModel } from '../../src/story/plan.ts';
+import { parseStory } from '../../src/story/script.ts';
+import { Tokenizer } from '../../src/engine/tokenizer.ts';
+import { CinesimError, ERRORS } from '../../src/errors.ts';
+
+const SCRIPT = `# a comment
+title: Ruby's evening
+seed: 7
+cast:
+  Ruby: a small red striped ball
+  - Max = a large blue square
+shots:
+  - 2s: Ruby bounces on green grass
+  2. 3 s continue: Ruby and Max move left, the camera pans left
+
+  - Max spins at night
+`;
+
+const model: PlanModel = {
+  tokenizer: Tokenizer.fromLexicon(),
+  defaultSeconds: 2,
+  checkSeconds: (s) => {
+    if (!Number.isInteger(s * 2)) throw new CinesimError(ERRORS.INVALID_ARGUMENT, `${s} s is not a whole number of half seconds`);
+  },
+};
+
+describe('parseStory', () => {
+  it('reads the title, seed, cast and shots with their lines, lengths and transitions', () => {
+    const script = parseStory(SCRIPT, 'story.txt');
+    expect(script).toMatchObject({ title: "Ruby's evening", seed: 7, source: 'story.txt' });
+    expect(script.cast).toEqual([
+      { name: 'Ruby', description: 'a small red striped ball', line: 5 },
+      { name: 'Max', description: 'a large blue square', line: 6 },
+    ]);
+    expect(script.shots).toEqual([
+      { index: 1, line: 8, seconds: 2, transition: 'cut', text: 'Ruby bounces on green grass' },
+      { index: 2, line: 9, seconds: 3, transition: 'continue', text: 'Ruby and Max move left, the camera pans left' },
+      { index: 3, line: 11, seconds: undefined, transition: 'cut', text: 'Max spins at night' },
+    ]);
+  });
+
+  it('reads Chinese headers, durations and transitions, and a script of bare shot lines', () => {
+    const zh = parseStory('标题：小红\n角色：\n  小红：一个红色的球\n镜头：\n  - 3秒：小红在草地上弹跳\n  - 接续：小红在草地上弹跳\n', 'zh.txt');
+    expect(zh.title).toBe('小红');
+    expect(zh.cast).toEqual([{ name: '小红', description: '一个红色的球', line: 3 }]);
+    expect(zh.shots.map((s) => [s.seconds, s.transition, s.text])).toEqual([[3, 'cut', '小红在草地上弹跳'], [undefined, 'continue', '小红在草地上弹跳']]);
+    expect(parseStory('a red ball bounces\na blue square falls\n').shots.map((s) => s.text)).toEqual(['a red ball bounces', 'a blue square falls']);
+  });
+
+  it('names the line of every mistake', () => {
+    const cases: [string, RegExp][] = [
+      ['cast:\n  Ruby a red ball\nshots:\n  - a red ball', /^s:2: a cast line names a character/],
+      ['cast:\n  Ruby: a red ball\n  ruby: a blue ball\nshots:\n  - Ruby', /^s:3: "ruby" is already in the cast/],
+      ['shots:\n  - 0s: a red ball', /^s:2: a shot lasts more than 0 s/],
+      ['shots:\n  - 2s:   ', /^s:2: this shot says nothing to show/],
+      ['shots:\n  - continue: a red ball', /^s:2: the first shot has no shot before it/],
+      ['seed: seven\nshots:\n  - a red ball', /^s:1: seed must be a whole number/],
+      ['cast: Ruby\nshots:\n  - a red ball', /^s:1: "cast:" starts a list/],
+      ['# nothing\n\n', /^s:1: no shots/],
+    ];
+    for (const [text, message] of cases) expect(() => parseStory(text, 's'), text).toThrow(message);
+  });
+});
+
+describe('planStory', () => {
+  it('puts each character\'s description in place of its name, and gives every shot a length and a seed', () => {
+    const plan = planStory(parseStory(SCRIPT, 'story.txt'), model, { seed: 1, fps: 8 });
+    expect(plan.seed).toBe(7); // the script's own seed wins
+    expect(plan.shots.map((s) => [s.prompt, s.seconds, s.cast])).toEqual([
+      ['a small red striped ball bounces on green grass', 2, ['Ruby']],
+      ['a small red striped ball and a large blue square move left, the camera pans left', 3, ['Ruby', 'Max']],
+      ['a large blue square spins at night', 2, ['Max']],
+    ]);
+    // 17 + 24 (the continued shot's first frame is cut) + 17 frames at 8 fps
+    expect(plan.seconds).toBe((17 + 24 + 17 - 1) / 8);
+    const again = planStory(parseStory(SCRIPT, 'story.txt'), model, { seed: 1, fps: 8 });
+    expect(again.shots.map((s) => s.seed)).toEqual(plan.shots.map((s) => s.seed));
+    expect(new Set(plan.shots.map((s) => s.seed)).size).toBe(3);
+    const rerolled = planStory(parseStory(SCRIPT, 'story.txt'), model, { seed: 1, fps: 8, seeds: new Map([[2, 99]]) });
+    expect(rerolled.shots.map((s) => s.seed)).toEqual([plan.shots[0].seed, 99, plan.shots[2].seed]);
+  });
+
+  it('matches Latin names as whole words in any case, longer names first, Chinese names anywhere', () => {
+    const cast = [
+      { name: 'Max', description: 'a blue square', line: 1 },
+      { name: 'Maxine', description: 'a pink heart', line: 2 },
+      { name: '小红', description: '一个红色的球', line: 3 },
+    ];
+    expect(withCast('Maxine and max fall', cast)).toEqual({ prompt: 'a pink heart and a blue square fall', cast: ['Max', 'Maxine'] });
+    expect(withCast('Maximal', cast).prompt).toBe('Maximal');
+    expect(withCast('小红在草地上', cast)).toEqual({ prompt: '一个红色的球在草地上', cast: ['小红'] });
+  });
+
+  it('refuses unknown words, odd characters and lengths with the script line', () => {
+    const plan = (text: string) => () => planStory(parseStory(text, 'story.txt'), model, { seed: 1, fps: 8 });
+    expect(plan('cast:\n  Ruby: a red ball\nshots:\n  - Ruby bounse')).toThrow(/^story\.txt:4: unknown words in prompt: "bounse" \(did you mean "bounce".*\(as "a red ball bounse"\)$/);
+    expect(plan('cast:\n  Ruby: a red ball and a blue square\nshots:\n  - Ruby')).toThrow(/^story\.txt:2: Ruby: describes 2 objects/);
+    expect(plan('cast:\n  red: a blue ball\nshots:\n  - red')).toThrow(/^story\.txt:2: "red" is a word the model knows/);
+    expect(plan('shots:\n  - 1.3s: a red ball')).toThrow(/^story\.txt:2: 1\.3 s is not a whole number of half seconds/);
+  });
+});
