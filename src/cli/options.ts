@@ -45,6 +45,12 @@ export function optionalNumber(value: string | undefined, flag: string, range: P
   return value === undefined ? undefined : parseNumber(value, flag, range);
 }
 
+/** --sampler: euler or heun (undefined: the model's). */
+export function parseSampler(value: string | undefined, flag = '--sampler'): 'euler' | 'heun' | undefined {
+  if (value !== undefined && value !== 'euler' && value !== 'heun') throw invalidArgument(flag, `${flag} must be euler or heun, got "${value}"`);
+  return value;
+}
+
 export function parseSeed(value: string | undefined, flag = '--seed'): number {
   if (value === undefined) return Math.floor(Math.random() * 2 ** 31);
   return parseNumber(value, flag, { min: 0, max: 2 ** 32 - 1, integer: true });

@@ -15,7 +15,7 @@ import type { Command } from 'commander';
 import { invalidArgument } from '../../errors.ts';
 import { MODE_PARTS, MODES_DEFAULTS, type ModePart } from '../../eval/modes-report.ts';
 import type { LoadedEntry, Suite } from '../../eval/suite.ts';
-import { optionalNumber, parseNumber } from '../options.ts';
+import { optionalNumber, parseNumber, parseSampler } from '../options.ts';
 import { Progress } from '../progress.ts';
 
 interface EvalFlags {
@@ -196,14 +196,11 @@ function withParentFlags<T extends object>(flags: T, command: Command): T {
 
 /** The sampling flags both commands share, checked. */
 function samplingFlags(flags: Pick<EvalFlags, 'steps' | 'guidance' | 'shift' | 'sampler' | 'threads'>) {
-  if (flags.sampler !== undefined && flags.sampler !== 'euler' && flags.sampler !== 'heun') {
-    throw invalidArgument('--sampler', `--sampler must be euler or heun, got "${flags.sampler}"`);
-  }
   return {
     steps: optionalNumber(flags.steps, '--steps', { min: 1, max: 1000, integer: true }),
     guidance: optionalNumber(flags.guidance, '--guidance', { min: 0, max: 50 }),
     shift: optionalNumber(flags.shift, '--shift', { min: 0.01, max: 100 }),
-    sampler: flags.sampler as 'euler' | 'heun' | undefined,
+    sampler: parseSampler(flags.sampler),
     threads: optionalNumber(flags.threads, '--threads', { min: 1, max: 256, integer: true }),
   };
 }

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { ReferenceInput } from '../../engine/reference.ts';
 import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
 import type { VideoFrames } from '../../media/frames.ts';
-import { aspectRatio, optionalNumber, parseSeed, parseSize } from '../options.ts';
+import { aspectRatio, optionalNumber, parseSampler, parseSeed, parseSize } from '../options.ts';
 import { Progress } from '../progress.ts';
 
 export const DEFAULT_MODEL = 'shapes-64';
@@ -98,12 +98,9 @@ function requirePrompt(text: string, param: string): void {
 async function generateCommand(prompt: string, flags: GenerateFlags): Promise<void> {
   // Flags are checked before the model loads, so bad input fails at once with exit code 2.
   const seed = parseSeed(flags.seed);
-  const { steps, guidance, shift, seconds, fps, size, aspect } = parseClipFlags(flags);
+  const { steps, guidance, shift, sampler, seconds, fps, size, aspect } = parseClipFlags(flags);
   const threads = optionalNumber(flags.threads, '--threads', { min: 1, max: 256, integer: true });
   const upscale = optionalNumber(flags.upscale, '--upscale', { min: 1, max: 16, integer: true });
-  if (flags.sampler !== undefined && flags.sampler !== 'euler' && flags.sampler !== 'heun') {
-    throw invalidArgument('--sampler', `--sampler must be euler or heun, got "${flags.sampler}"`);
-  }
   if (flags.lastImage && !flags.image) throw invalidArgument('--last-image', '--last-image needs --image (the first frame)');
   if (flags.extend && flags.image) throw invalidArgument('--extend', 'give --extend or --image, not both');
   const changes = flags.promptAt.map((v) => parseTimed(v, '--prompt-at')).map((c) => ({ at: c.at, prompt: c.value }));
@@ -128,7 +125,7 @@ async function generateCommand(prompt: string, flags: GenerateFlags): Promise<vo
     const withReferences = (text: string) => engine.applyReferences(text, subjects);
     const promptUsed = withReferences(prompt);
     if (subjects.length > 0 && !flags.quiet) process.stderr.write(`prompt with references: ${promptUsed}\n`);
-    const common = { negativePrompt: flags.negative, seed, steps, guidance, shift, sampler: flags.sampler as 'euler' | 'heun' | undefined, width, height, fps: fpsUsed, camera: flags.camera };
+    const common = { negativePrompt: flags.negative, seed, steps, guidance, shift, sampler, width, height, fps: fpsUsed, camera: flags.camera };
     const progress = new Progress('generate', 1, process.stderr, flags.quiet);
     const onProgress = (p: { stage: string; step: number; total: number }) => progress.update(p.step, p.stage, p.total);
 
@@ -250,7 +247,7 @@ async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: 
     if (value !== undefined) throw invalidArgument(flag, `${flag} applies to local generation, not with --server`);
   }
   if (flags.reference.length > 0) throw invalidArgument('--reference', '--reference is not supported with --server yet');
-  const { steps, guidance, shift, seconds, fps, size, aspect } = parseClipFlags(flags);
+  const { steps, guidance, shift, sampler, seconds, fps, size, aspect } = parseClipFlags(flags);
   const { generateOnServer } = await import('../../client/remote-generate.ts');
   const progress = new Progress('generate', 100, process.stderr, flags.quiet);
   const t0 = performance.now();
@@ -268,7 +265,7 @@ async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: 
       steps,
       guidance,
       shift,
-      sampler: flags.sampler as 'euler' | 'heun' | undefined,
+      sampler,
       seconds,
       fps,
       size: size && `${size.width}x${size.height}`,
@@ -288,13 +285,16 @@ async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: 
   for (const f of written) process.stdout.write(`${f}\n`);
 }
 
-/** The clip's flags that local and server generation share (sampling, length, size), checked and parsed. */
-function parseClipFlags(flags: GenerateFlags) {
+export type ClipFlags = Pick<GenerateFlags, 'steps' | 'guidance' | 'shift' | 'sampler' | 'seconds' | 'fps' | 'size' | 'aspect'>;
+
+/** The clip's flags that local and server generation (and stories) share: sampling, length, size; checked and parsed. */
+export function parseClipFlags(flags: ClipFlags) {
   if (flags.size && flags.aspect) throw invalidArgument('--aspect', 'give --size or --aspect, not both');
   return {
     steps: optionalNumber(flags.steps, '--steps', { min: 1, max: 1000, integer: true }),
     guidance: optionalNumber(flags.guidance, '--guidance', { min: 0, max: 50 }),
     shift: optionalNumber(flags.shift, '--shift', { min: 0.01, max: 100 }),
+    sampler: parseSampler(flags.sampler),
     seconds: optionalNumber(flags.seconds, '--seconds', { min: 0.125, max: 3600 }),
     fps: optionalNumber(flags.fps, '--fps', { min: 1, max: 60, integer: true }),
     size: flags.size ? parseSize(flags.size) : undefined,

@@ -8,20 +8,14 @@ import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
 import type { StoryPlan, StoryRecord } from '../../story/index.ts';
-import { aspectRatio, optionalNumber, parseNumber, parseSeed, parseSize } from '../options.ts';
+import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
 import { Progress } from '../progress.ts';
-import { DEFAULT_MODEL, sizeForAspect } from './generate.ts';
+import { DEFAULT_MODEL, parseClipFlags, sizeForAspect, type ClipFlags } from './generate.ts';
 
-interface StoryFlags {
+interface StoryFlags extends Omit<ClipFlags, 'seconds' | 'fps'> {
   out: string;
   model: string;
   seed?: string;
-  steps?: string;
-  guidance?: string;
-  shift?: string;
-  sampler?: string;
-  size?: string;
-  aspect?: string;
   negative?: string;
   reroll: string[];
   threads?: string;
@@ -63,16 +57,8 @@ export function registerStory(program: Command): void {
 
 async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void> {
   // Flags and the script are checked before any model loads.
-  const steps = optionalNumber(flags.steps, '--steps', { min: 1, max: 1000, integer: true });
-  const guidance = optionalNumber(flags.guidance, '--guidance', { min: 0, max: 50 });
-  const shift = optionalNumber(flags.shift, '--shift', { min: 0.01, max: 100 });
+  const { steps, guidance, shift, sampler, size, aspect } = parseClipFlags(flags);
   const threads = optionalNumber(flags.threads, '--threads', { min: 1, max: 256, integer: true });
-  if (flags.sampler !== undefined && flags.sampler !== 'euler' && flags.sampler !== 'heun') {
-    throw invalidArgument('--sampler', `--sampler must be euler or heun, got "${flags.sampler}"`);
-  }
-  if (flags.size && flags.aspect) throw invalidArgument('--aspect', 'give --size or --aspect, not both');
-  const size = flags.size ? parseSize(flags.size) : undefined;
-  const aspect = flags.aspect ? aspectRatio(flags.aspect) : undefined;
   const rerolls = flags.reroll.map((v) => parseNumber(v, '--reroll', { min: 1, integer: true }));
 
   const story = await import('../../story/index.ts');
@@ -101,7 +87,7 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
   const pipe = await engine.VideoPipeline.load(flags.model, { threads });
   try {
     const progress = new Progress('story', plan.shots.length, process.stderr, flags.quiet);
-    const settings = { width, height, fps, steps, guidance, shift, sampler: flags.sampler as 'euler' | 'heun' | undefined, negativePrompt: flags.negative, audio: flags.audio };
+    const settings = { width, height, fps, steps, guidance, shift, sampler, negativePrompt: flags.negative, audio: flags.audio };
     const result = await story.makeFilm(pipe, plan, {
       out: flags.out,
       settings,
