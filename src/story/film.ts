@@ -70,6 +70,8 @@ export interface FilmShot {
   readonly reused: boolean;
   /** Wall time to make it (0 when reused). */
   readonly ms: number;
+  /** Its frames, the first included (the film cuts that of a continued shot). */
+  readonly video: VideoFrames;
 }
 
 export interface FilmResult {
@@ -108,7 +110,7 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
     const kept = old && (await readShot(join(out, old.dir), old.frames, settings));
     if (old && kept) {
       progress({ stage: 'reuse', step: 1, total: 1 });
-      shots.push({ index: shot.index, key, dir: old.dir, frames: old.frames, reused: true, ms: 0 });
+      shots.push({ index: shot.index, key, dir: old.dir, frames: old.frames, reused: true, ms: 0, video: kept.video });
       clips.push(kept);
       continue;
     }
@@ -133,7 +135,7 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
         settings: { ...result.settings, chunks: result.chunks, story: { title: plan.title, shot: shot.index, line: shot.line, text: shot.text, transition: shot.transition } },
       },
     });
-    shots.push({ index: shot.index, key, dir, frames: result.video.count, reused: false, ms: performance.now() - t0 });
+    shots.push({ index: shot.index, key, dir, frames: result.video.count, reused: false, ms: performance.now() - t0, video: result.video });
     clips.push({ video: result.video, audio });
   }
 

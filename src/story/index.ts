@@ -9,6 +9,7 @@
  */
 export { parseStory, MAX_SHOTS, type CastMember, type ScriptShot, type StoryScript, type Transition } from './script.ts';
 export { planStory, withCast, type PlanModel, type PlannedShot, type PlanOptions, type StoryPlan } from './plan.ts';
+export { checkCast, formatCastReport, type CastCheck, type CastReport } from './check.ts';
 export {
   makeFilm,
   STORY_FILES,

@@ -10,8 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VideoPipeline } from '../../src/engine/pipeline.ts';
 import { resolveSettings } from '../../src/engine/request.ts';
 import { probeVideo, readImage, sliceVideo } from '../../src/media/index.ts';
-import { makeFilm, parseStory, planStory, type FilmSettings, type StoryRecord } from '../../src/story/index.ts';
-import { TINY_MODEL } from '../engine/helpers.ts';
+import { Probe } from '../../src/engine/probe.ts';
+import { checkCast, formatCastReport, makeFilm, parseStory, planStory, type FilmSettings, type StoryRecord } from '../../src/story/index.ts';
+import { gradientClip, TINY_MODEL } from '../engine/helpers.ts';
+
+const TINY_PROBE = join(import.meta.dirname, '..', 'fixtures', 'tiny-probe');
 
 const root = join(import.meta.dirname, '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'cinesim-story-'));
@@ -83,6 +86,28 @@ describe('makeFilm', () => {
     expect(readdirSync(join(out, 'shots'))).toHaveLength(3); // the replaced shots' folders are gone
     const again = await makeFilm(pipe, plan(edited), { out, settings });
     expect(same(again.video, second.video)).toBe(true);
+  });
+});
+
+describe('checkCast', () => {
+  it('checks each character against what the probe reads in every shot that names it', async () => {
+    const script = parseStory(SCRIPT, 'story.txt');
+    const planned = plan(SCRIPT);
+    const probe = await Probe.load(TINY_PROBE);
+    try {
+      const shots = [0, 1, 2].map((k) => gradientClip(32, 32, 9 + 4 * (k % 2)));
+      const report = await checkCast(probe, planned, script.cast, shots);
+      // Shots 1 and 2 name Ruby ("a small red ball": colour, shape, size); shot 3 names nobody.
+      expect(report.checks.map((c) => [c.shot, c.name, c.checks.map((v) => `${v.attribute}=${v.value}`)])).toEqual([
+        [1, 'Ruby', ['color=red', 'shape=ball', 'size=small']],
+        [2, 'Ruby', ['color=red', 'shape=ball', 'size=small']],
+      ]);
+      expect(report.total).toBe(2);
+      expect(report.consistent).toBe(report.checks.filter((c) => c.checks.every((v) => v.correct)).length);
+      expect(formatCastReport(report)).toMatch(/^characters \(probe\): \d of 2 read as described\n  shot  1 Ruby: red [✓✗], ball [✓✗], small [✓✗]/);
+    } finally {
+      await probe.dispose();
+    }
   });
 });
 

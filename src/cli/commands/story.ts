@@ -21,6 +21,8 @@ interface StoryFlags extends Omit<ClipFlags, 'seconds' | 'fps'> {
   threads?: string;
   audio: boolean;
   dryRun: boolean;
+  check: boolean;
+  probe: string;
   quiet: boolean;
 }
 
@@ -43,6 +45,8 @@ export function registerStory(program: Command): void {
     .option('--threads <n>', 'CPU threads for inference [integer] (default: all cores)')
     .option('--no-audio', 'no soundtrack (by default each shot gets the sound heard in its frames)')
     .option('--dry-run', 'print the plan (each shot\'s prompt, length and seed) and make nothing', false)
+    .option('--check', 'afterwards, read each shot with the probe: does every character look as described?', false)
+    .option('--probe <name|dir>', 'with --check: the probe that reads the shots', 'probe-shapes')
     .option('--quiet', 'no progress bar or summary; only the written files', false)
     .addHelpText(
       'after',
@@ -100,6 +104,15 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
         `${plan.shots.length} shots, ${seconds.toFixed(2)} s of film (${result.video.count} frames ${result.video.width}x${result.video.height} @ ${result.video.fps} fps)` +
           `${flags.audio ? ', with sound' : ''}; made ${made.length}, reused ${plan.shots.length - made.length}; ${progress.elapsed().toFixed(2)} s in all\n`,
       );
+    }
+    if (flags.check) {
+      const probe = await engine.Probe.load(flags.probe, { threads });
+      try {
+        const report = await story.checkCast(probe, plan, script.cast, result.shots.map((s) => s.video));
+        process.stderr.write(story.formatCastReport(report) + '\n');
+      } finally {
+        await probe.dispose();
+      }
     }
     for (const f of [result.files.film, result.files.storyboard, result.files.plan]) process.stdout.write(`${f}\n`);
   } finally {
