@@ -7,7 +7,7 @@
  *
  * @example
  *   const { video, chunks } = await generateClip(pipe, { prompt: 'a red ball bounces', seconds: 30 });
- *   // 241 frames at 8 fps from overlapping chunks of 7 latent frames
+ *   // 241 frames at 8 fps, from overlapping chunks (shapes-64: 5 latent frames each, 3 of them context)
  */
 import type { VideoFrames } from '../media/frames.ts';
 import { latentFrameCount } from './latents.ts';
