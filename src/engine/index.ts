@@ -102,7 +102,7 @@ export {
 } from './reference.ts';
 export { throwIfAborted } from './cancel.ts';
 export { consoleLogger, type Logger } from './log.ts';
-export { generateClip, type ClipHooks, type ClipProgress, type ClipRequest, type ClipResult, type ClipStage } from './clip.ts';
+export { generateClip, onePassLimit, type ClipHooks, type ClipProgress, type ClipRequest, type ClipResult, type ClipStage } from './clip.ts';
 export {
   generateLongVideo,
   chunkPlan,

@@ -158,9 +158,8 @@ export async function generateLongVideo(pipe: VideoPipeline, request: LongVideoR
  * 7/3 49.2%, 1.31; 7/4 50.7%, 1.29. The eval's own long videos (`eval modes --parts long,drift`, 2 × 60 s) with
  * 7/3: seams 1.65 against 0.94, first-minute adherence of the drift video unchanged (30.0%). So chunks of 7
  * follow the prompt 6–18 points better but step visibly at their seams; the default keeps the seams (the
- * issue's target) and `chunk` (or the manifest's `sampling.longVideo`) is there for the other trade. One pass
- * over a whole 6 s clip (13 latent frames) read 58.5% on 12 prompts, over 12 s 50.4%: the 3-D RoPE stretches a
- * little past the trained length, not far.
+ * issue's target) and `chunk` (or the manifest's `sampling.longVideo`) is there for the other trade. Clips
+ * up to a few seconds need no chunks at all (engine/clip.ts `onePassLimit`).
  */
 export function longVideoPlan(manifest: VideoManifest, request: { chunk?: number; context?: number } = {}): { chunk: number; context: number } {
   const own = manifest.sampling.longVideo;

@@ -75,6 +75,8 @@ const videoManifestSchema = z.object({
      * them are the video so far (`context`). Default: the trained length, and 3 of it.
      */
     longVideo: z.object({ chunk: positiveInt, context: positiveInt }).optional(),
+    /** Most latent frames a clip may have to be made in one pass (engine/clip.ts); default the long-video chunk. */
+    onePass: positiveInt.optional(),
   }),
   formats: z.object({
     sizes: z.array(size), // [width, height] pairs it was trained on

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateClip, type ClipProgress } from '../../src/engine/clip.ts';
+import { generateClip, onePassLimit, type ClipProgress } from '../../src/engine/clip.ts';
 import { longVideoPlan } from '../../src/engine/long-video.ts';
 import { VideoPipeline } from '../../src/engine/pipeline.ts';
 import { psnr } from '../../src/eval/metrics.ts';
@@ -46,6 +46,15 @@ describe('generateClip', () => {
     expect(progress.at(-1)?.stage).toBe('decode');
     // up to the chunk's length it is still one pass
     expect((await generateClip(pipe, { ...base, seconds: 3, chunk: 7 })).chunks).toBe(1);
+  });
+
+  it('makes a clip in one pass up to the one-pass limit, which the manifest may set above the chunk', async () => {
+    const { manifest } = pipe;
+    expect(onePassLimit(manifest)).toBe(5); // the tiny model sets none: its long-video chunk
+    expect(onePassLimit({ ...manifest, sampling: { ...manifest.sampling, onePass: 13 } })).toBe(13);
+    const six = await generateClip(pipe, { ...base, seconds: 6, onePass: 13 });
+    expect([six.chunks, six.video.count]).toEqual([1, 49]);
+    expect(same(six.video, (await pipe.generate({ ...base, seconds: 6 })).video)).toBe(true);
   });
 
   it('carries the modes into long video: the first frame opens it, the last frame ends it', async () => {
