@@ -7,7 +7,7 @@
  * smaller than a real model's); every row says which.
  *
  * Rows: wall time, peak RSS and clip-seconds per wall-second of one generation; guidance branches as one
- * batch-2 call vs two batch-1 calls; decode-only peak memory for a 2 s vs an 8 s clip (chunked decode is
+ * batch-2 call vs two batch-1 calls; a 6 s clip in one pass vs in overlapping chunks; decode-only peak memory for a 2 s vs an 8 s clip (chunked decode is
  * flat in clip length; the whole-clip decode is shown for contrast). Memory is measured in a child process
  * per row (bench/generate.worker.ts), since peak RSS is a per-process high-water mark.
  *
@@ -18,6 +18,8 @@ import { execFile } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { generateClip } from '../src/engine/clip.ts';
+import { latentFrameCount } from '../src/engine/latents.ts';
 import { VideoPipeline } from '../src/engine/pipeline.ts';
 import { loadManifest, requireKind } from '../src/engine/manifest.ts';
 import { Tokenizer } from '../src/engine/tokenizer.ts';
@@ -95,6 +97,11 @@ export async function run(): Promise<BenchRow[]> {
     rows.push({ group: `guidance branches: ${label}`, name: `denoise, ${mode}`, value: batching[mode], unit: 'ms', note });
   }
 
+  const long = await compareOnePass(dir);
+  for (const [how, ms] of Object.entries(long.ms)) {
+    rows.push({ group: `a ${LONG_SECONDS} s clip: ${label}`, name: how, value: ms, unit: 'ms', note: `${(LONG_SECONDS / (ms / 1000)).toFixed(2)} clip-seconds per wall-second` });
+  }
+
   for (const [seconds, chunk] of [
     [2, 1],
     [8, 1],
@@ -111,6 +118,32 @@ export async function run(): Promise<BenchRow[]> {
     });
   }
   return rows;
+}
+
+const LONG_SECONDS = 6;
+
+/**
+ * A clip longer than the trained length made in one pass (engine/clip.ts) against overlapping chunks of the
+ * trained length, median of alternating runs (the chunks' own cost is what one-pass limits save).
+ */
+async function compareOnePass(dir: string, rounds = 3): Promise<{ ms: Record<string, number> }> {
+  const pipe = await VideoPipeline.load(dir);
+  const native = latentFrameCount(pipe.manifest.formats.frames, pipe.manifest.vae.temporalCompression);
+  const ways = { 'one pass': 1000, [`chunks of ${native} latent frames`]: native };
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(ways).map((k) => [k, []]));
+  try {
+    const request = { prompt: 'a red ball bounces on green grass', seed: 1, seconds: LONG_SECONDS };
+    for (let r = 0; r <= rounds; r++) {
+      for (const [how, onePass] of Object.entries(ways)) {
+        const ms = (await generateClip(pipe, { ...request, onePass })).timings.total;
+        if (r > 0) samples[how].push(ms); // round 0 warms up
+      }
+    }
+  } finally {
+    await pipe.dispose();
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  return { ms: Object.fromEntries(Object.entries(samples).map(([k, xs]) => [k, median(xs)])) };
 }
 
 interface TorchResult {
