@@ -22,8 +22,9 @@ export interface ClipRequest extends Omit<GenerateRequest, 'prompt' | 'condition
   readonly firstFrame?: VideoFrames;
   /** With `firstFrame`: the clip ends on this picture. */
   readonly lastFrame?: VideoFrames;
-  /** Frames (1 + 4k) the clip continues from; they open it, re-decoded (extend). */
+  /** Frames (1 + 4k) the clip continues from; they open it (extend), the new frames matched to them (seam.ts). */
   readonly prefix?: VideoFrames;
+  readonly matchSeam?: LongVideoRequest['matchSeam'];
   readonly anchors?: readonly Anchor[];
   /** Long video's settings (default: the manifest's). */
   readonly chunk?: LongVideoRequest['chunk'];
@@ -60,7 +61,7 @@ export interface ClipHooks extends Omit<GenerateHooks, 'onProgress'> {
 }
 
 export async function generateClip(pipe: VideoPipeline, request: ClipRequest, hooks: ClipHooks = {}): Promise<ClipResult> {
-  const { prompt, firstFrame, lastFrame, prefix, anchors = [], chunk, context, contextNoise, onePass: limit, frames, seconds, ...sampling } = request;
+  const { prompt, firstFrame, lastFrame, prefix, matchSeam, anchors = [], chunk, context, contextNoise, onePass: limit, frames, seconds, ...sampling } = request;
   const schedule = promptSchedule(prompt, Number.POSITIVE_INFINITY); // its times are checked against the length below
   const { manifest } = pipe;
   const settings = resolveSettings({ ...sampling, frames, seconds, prompt: schedule[0].prompt }, manifest);
@@ -85,6 +86,7 @@ export async function generateClip(pipe: VideoPipeline, request: ClipRequest, ho
       fps: settings.fps,
       firstFrame,
       prefix,
+      matchSeam,
       anchors: [...anchors, ...(lastFrame ? [{ at: settings.seconds, image: lastFrame }] : [])],
       chunk,
       context,

@@ -116,6 +116,7 @@ export {
   type LongVideoResult,
   type PromptChange,
 } from './long-video.ts';
+export { matchPrefixSeam, SEAM_MATCH_DEFAULTS, type SeamMatchOptions } from './seam.ts';
 export {
   WorldStepper,
   NO_EVENT,

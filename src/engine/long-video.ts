@@ -17,6 +17,7 @@ import { givenLatents } from './conditioning.ts';
 import { copyFrames, latentFrameCount, makeLatents, sliceFrames, zeroLatents, type Latents } from './latents.ts';
 import type { VideoManifest } from './manifest.ts';
 import type { GenerateHooks, VideoPipeline } from './pipeline.ts';
+import { matchPrefixSeam } from './seam.ts';
 import { latentShapeFor, resolveSettings, type GenerateRequest, type GenerateSettings } from './request.ts';
 
 /**
@@ -58,6 +59,11 @@ export interface LongVideoRequest extends Omit<GenerateRequest, 'prompt' | 'cond
   readonly chunk?: number;
   /** Standard deviation of the noise added to context latents (default 0.05). */
   readonly contextNoise?: number;
+  /**
+   * With a prefix: the video opens on the prefix's own frames and the new ones are matched to them at the
+   * seam (seam.ts; default true). False returns the decoded video as it is, the prefix re-decoded.
+   */
+  readonly matchSeam?: boolean;
 }
 
 export interface LongVideoChunk {
@@ -143,7 +149,8 @@ export async function generateLongVideo(pipe: VideoPipeline, request: LongVideoR
     onChunk: (step, all) => hooks.onProgress?.({ stage: 'decode', step, total: all }),
   });
   const t2 = performance.now();
-  return { video: frames, seed: settings.seed, settings, chunks, timings: { denoise: t1 - t0, decode: t2 - t1, total: t2 - t0 } };
+  const delivered = request.prefix && request.matchSeam !== false ? matchPrefixSeam(request.prefix, frames) : frames;
+  return { video: delivered, seed: settings.seed, settings, chunks, timings: { denoise: t1 - t0, decode: t2 - t1, total: t2 - t0 } };
 }
 
 /**

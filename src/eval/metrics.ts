@@ -164,6 +164,8 @@ export interface SeamContinuity {
    * against stillness. The local normal is the motion around the seam itself.
    */
   readonly localRatios: readonly number[];
+  /** Per seam: that local normal step (0..1 scale; NaN where no step is near). */
+  readonly localNormals: readonly number[];
   /** Frames either side a seam's local normal is taken from: the seams' median spacing (the whole video for one seam). */
   readonly localWindow: number;
 }
@@ -184,10 +186,11 @@ export function seamContinuity(video: VideoFrames, seams: readonly number[], per
   const phaseNormal = phase.length > 0 ? Math.max(median(phase), MIN_NORMAL_STEP) : Number.NaN;
   const steps = seams.map((t) => all[t - 1]);
   const localWindow = seams.length < 2 ? video.count : median(seams.slice(1).map((t, i) => t - seams[i]));
-  const localRatios = seams.map((t, k) => {
+  const localNormals = seams.map((t) => {
     const near = away.filter(([i]) => Math.abs(i + 1 - t) <= localWindow).map(([, s]) => s);
-    return steps[k] / Math.max(median(near), MIN_NORMAL_STEP); // no step near: NaN, not a made-up figure
+    return Math.max(median(near), MIN_NORMAL_STEP); // no step near: NaN, not a made-up figure
   });
+  const localRatios = steps.map((s, k) => s / localNormals[k]);
   return {
     ratios: steps.map((s) => s / normal),
     steps,
@@ -195,6 +198,7 @@ export function seamContinuity(video: VideoFrames, seams: readonly number[], per
     phaseNormal,
     phaseRatios: Number.isNaN(phaseNormal) ? [] : steps.map((s) => s / phaseNormal),
     localRatios,
+    localNormals,
     localWindow,
   };
 }

@@ -57,10 +57,17 @@ export interface ExtendFigures {
   readonly clips: number;
   readonly prefixFrames: number;
   readonly newFrames: number;
-  /** Rendered clip followed by the new frames, as `generate --extend` delivers it. */
+  /** Rendered clip followed by the new frames matched to it at the seam, as `generate --extend` delivers it. */
   readonly delivered: SeamFigures;
+  /** Rendered clip followed by the new frames as decoded (no seam matching). */
+  readonly unmatched: SeamFigures;
   /** Inside the decoded continuation alone (its re-decoded prefix, then the new frames). */
   readonly decoded: SeamFigures;
+  /**
+   * The largest step over the seam and the `frames` new frames while the match fades, over the unmatched
+   * video's normal step near the seam: matching must not move the jump to later frames.
+   */
+  readonly matchFade: { readonly frames: number; readonly ratio: { readonly mean: number | null; readonly max: number | null } };
 }
 
 export interface LongFigures {
@@ -201,7 +208,10 @@ export function buildModesTargets(f: ModesFigures): TargetCheck[] {
     met: value === null ? null : value <= MODES_TARGETS.seamRatio,
   });
   const out: TargetCheck[] = [];
-  if (f.extend) out.push(seam('extend: seam step / normal step nearby (mean over clips)', f.extend.delivered.localRatio.mean));
+  if (f.extend) {
+    out.push(seam('extend: seam step / normal step nearby (mean over clips)', f.extend.delivered.localRatio.mean));
+    out.push(seam('extend: largest step while the seam match fades / unmatched normal step nearby (mean over clips)', f.extend.matchFade.ratio.mean));
+  }
   if (f.long) out.push(seam('long video: seam step / normal step nearby (mean over seams)', f.long.seams.localRatio.mean));
   if (f.drift) out.push(within('drift: adherence, first − last minute', f.drift.gap, MODES_TARGETS.drift));
   if (f.reference) out.push(atLeast('reference identity: shape, colour and texture read', f.reference.generated.all, MODES_TARGETS.reference));
@@ -306,9 +316,11 @@ function extendTable(e: ExtendFigures): Table {
     title: 'Extend',
     about:
       `The rendered clip\'s last ${e.prefixFrames} frames are continued by ${e.newFrames} new ones, as \`generate --extend\` does. ` +
-      `Delivered: the rendered clip then the new frames (what a user gets). Decoded: inside the model's own output. ${SEAM_ABOUT}`,
+      `Delivered: the rendered clip then the new frames, matched to it at the seam (what a user gets; engine/seam.ts). ` +
+      `Unmatched: the new frames as decoded. Decoded: inside the model's own output. While the match fades (${e.matchFade.frames} frames) ` +
+      `the largest step is ${ratio(e.matchFade.ratio.mean)}× the unmatched video's normal step near the seam on average, ${ratio(e.matchFade.ratio.max)}× at most. ${SEAM_ABOUT}`,
     header: SEAM_HEADER,
-    rows: [seamRows(`delivered (${e.clips} clips)`, e.delivered), seamRows('decoded continuation', e.decoded)],
+    rows: [seamRows(`delivered (${e.clips} clips)`, e.delivered), seamRows('unmatched', e.unmatched), seamRows('decoded continuation', e.decoded)],
   };
 }
 

@@ -21,6 +21,8 @@ import {
   REFERENCE_ATTRIBUTES,
   extendPrefixFrames,
   generateLongVideo,
+  matchPrefixSeam,
+  SEAM_MATCH_DEFAULTS,
   throwIfAborted,
   VideoPipeline,
   Probe,
@@ -33,7 +35,7 @@ import { renderClip } from '../world/render.ts';
 import type { ClipFormat, SceneSpec } from '../world/spec.ts';
 import { BACKGROUNDS, SOLID_BACKGROUNDS, type Background, type Color } from '../world/vocabulary.ts';
 import { checkStated, scoreGroup, statedShare, statedValues, type StatedValue, type ValueCheck } from './adherence.ts';
-import { mean, median, psnr, seamContinuity, type SeamContinuity } from './metrics.ts';
+import { frameSteps, mean, median, psnr, seamContinuity, type SeamContinuity } from './metrics.ts';
 import {
   buildModesTargets,
   MODES_FORMAT_VERSION,
@@ -227,9 +229,11 @@ async function measureKeyframes(ctx: ModesContext, mode: 'firstFrame' | 'firstLa
 
 /**
  * `generate --extend` on the rendered clip: its last 1 + tc frames are the prefix of a native-length
- * request, and the delivered video is the clip followed by the new frames. The seam is measured there
- * (what a user sees: exact rendered frame → decoded new frame) and inside the decoded video alone (the
- * model's continuity without the VAE's change of picture).
+ * request, and the delivered video is the clip followed by the new frames, matched to it at the seam
+ * (engine/seam.ts). The seam is measured there (what a user sees: exact rendered frame → new frame), with the
+ * new frames as decoded (before matching), and inside the decoded video alone (the model's continuity
+ * without the VAE's change of picture). Matching must not move the jump to later frames: the largest step
+ * while it fades is measured against the unmatched video's normal step near the seam.
  */
 async function measureExtend(ctx: ModesContext): Promise<ExtendFigures> {
   const { pipe, settings } = ctx;
@@ -237,19 +241,26 @@ async function measureExtend(ctx: ModesContext): Promise<ExtendFigures> {
   const prefixFrames = extendPrefixFrames(pipe.manifest);
   const tc = pipe.manifest.vae.temporalCompression;
   const delivered: SeamContinuity[] = [];
+  const unmatched: SeamContinuity[] = [];
   const decoded: SeamContinuity[] = [];
+  const fadeRatios: number[] = [];
+  const fadeFrames = SEAM_MATCH_DEFAULTS.fade;
   for (const [k, entry] of ctx.entries.entries()) {
     throwIfAborted(ctx.signal);
     const clip = renderClip(entry.spec, format, entry.seed).video;
     const prefix = sliceVideo(clip, clip.count - prefixFrames, prefixFrames);
     const { video } = await generateLongVideo(
       pipe,
-      { ...sampling(settings), prompt: entry.prompt, seed: entry.seed, seconds: (settings.frames - 1) / settings.fps, prefix },
+      { ...sampling(settings), prompt: entry.prompt, seed: entry.seed, seconds: (settings.frames - 1) / settings.fps, prefix, matchSeam: false },
       { signal: ctx.signal },
     );
-    const added = sliceVideo(video, prefixFrames);
-    delivered.push(seamContinuity(concatVideos(clip, added), [clip.count], tc));
+    const matched = concatVideos(clip, sliceVideo(matchPrefixSeam(prefix, video), prefixFrames));
+    const plain = seamContinuity(concatVideos(clip, sliceVideo(video, prefixFrames)), [clip.count], tc);
+    delivered.push(seamContinuity(matched, [clip.count], tc));
+    unmatched.push(plain);
     decoded.push(seamContinuity(video, [prefixFrames], tc));
+    const steps = frameSteps(matched).slice(clip.count - 1, clip.count - 1 + fadeFrames);
+    fadeRatios.push(Math.max(...steps) / plain.localNormals[0]);
     ctx.progress('extend', k + 1, ctx.entries.length);
   }
   return {
@@ -257,7 +268,9 @@ async function measureExtend(ctx: ModesContext): Promise<ExtendFigures> {
     prefixFrames,
     newFrames: format.frames - prefixFrames,
     delivered: seamFigures(delivered),
+    unmatched: seamFigures(unmatched),
     decoded: seamFigures(decoded),
+    matchFade: { frames: fadeFrames, ratio: { mean: orNull(mean(fadeRatios)), max: orNull(Math.max(...fadeRatios)) } },
   };
 }
 

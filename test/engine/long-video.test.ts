@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VideoPipeline } from '../../src/engine/pipeline.ts';
 import { chunkPlan, generateLongVideo, promptSchedule } from '../../src/engine/long-video.ts';
+import { matchPrefixSeam } from '../../src/engine/seam.ts';
 import { gradientClip, TINY_MODEL } from './helpers.ts';
 
 let pipe: VideoPipeline;
@@ -83,5 +84,17 @@ describe('generateLongVideo with a prefix (extend)', () => {
     expect(r.chunks[0]).toMatchObject({ start: 0, given: 2 });
     expect(r.chunks.at(-1)!.start + r.chunks.at(-1)!.length).toBe(9);
     await expect(generateLongVideo(pipe, { ...base, prompt: 'a red ball', seconds: 0.5, prefix })).rejects.toThrow(/prefix already fills/);
+  });
+
+  it('opens on the prefix itself, the new frames matched to it at the seam; matchSeam: false gives the decoding as it is', async () => {
+    const prefix = gradientClip(32, 32, 5);
+    const request = { ...base, prompt: 'a red ball', seconds: 2, prefix };
+    const raw = await generateLongVideo(pipe, { ...request, matchSeam: false });
+    const matched = await generateLongVideo(pipe, request);
+    const bytes = (v: { data: Uint8Array }, from: number, to?: number) => Buffer.from(v.data.subarray(from, to));
+    const n = prefix.data.length;
+    expect(bytes(matched.video, 0, n).equals(bytes(prefix, 0))).toBe(true);
+    expect(bytes(raw.video, 0, n).equals(bytes(prefix, 0))).toBe(false); // re-decoded
+    expect(bytes(matched.video, 0).equals(bytes(matchPrefixSeam(prefix, raw.video), 0))).toBe(true);
   });
 });

@@ -45,7 +45,10 @@ describe('runModesEval on the tiny fixtures', () => {
     // Given latents are kept exactly and the causal decoder's frame 0 sees only latent 0: i2v frame 0 is the VAE's.
     expect(report.firstFrame!.psnr.first).toBeCloseTo(report.firstFrame!.vaePsnr.first!, 6);
 
-    expect(report.extend).toMatchObject({ clips: 3, prefixFrames: 5, newFrames: 12, delivered: { seams: 3 }, decoded: { seams: 3 } });
+    expect(report.extend).toMatchObject({ clips: 3, prefixFrames: 5, newFrames: 12, delivered: { seams: 3 }, unmatched: { seams: 3 }, decoded: { seams: 3 } });
+    expect(report.extend!.matchFade.frames).toBe(8);
+    // the largest step while the match fades includes the seam's own
+    expect(report.extend!.matchFade.ratio.max!).toBeGreaterThanOrEqual(report.extend!.matchFade.ratio.mean!);
     expect(report.long!.videos).toHaveLength(1);
     expect(report.long!.seams.seams).toBe(report.long!.videos[0].chunks - 1);
     expect(report.long!.seams.ratio.max).toBeGreaterThanOrEqual(report.long!.seams.ratio.mean!);
@@ -69,7 +72,7 @@ describe('runModesEval on the tiny fixtures', () => {
 
   it('holds the issue\'s targets and the command that reproduces it', () => {
     const names = report.targets.map((t) => t.name).join('\n');
-    for (const pattern of [/extend: seam/, /long video: seam/, /drift/, /reference identity/, /aspect .*48x32/, /aspect .*32x48/, /camera by flag/, /sound sync precision/, /sound sync recall/]) {
+    for (const pattern of [/extend: seam/, /extend: largest step while the seam match fades/, /long video: seam/, /drift/, /reference identity/, /aspect .*48x32/, /aspect .*32x48/, /camera by flag/, /sound sync precision/, /sound sync recall/]) {
       expect(names).toMatch(pattern);
     }
     expect(report.command).toBe(
