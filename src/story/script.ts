@@ -66,7 +66,7 @@ const KEYS: Readonly<Record<string, 'title' | 'seed' | 'cast' | 'shots'>> = {
 };
 
 // "- 3s continue: text", "2. 3秒: text", "continue: text"; the colon may be full-width.
-const SHOT = /^(?:(?<seconds>\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds|秒)\s*)?(?<continue>continue|接续)?\s*[:：]\s*(?<text>.*)$/i;
+const SHOT = /^(?:(?<seconds>-?\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds|秒)\s*)?(?<continue>continue|接续)?\s*[:：]\s*(?<text>.*)$/i;
 const BULLET = /^(?:[-*•]|\d+[.)、])\s*/;
 const KEY = /^(?<key>[^\s:：]+)\s*[:：]\s*(?<value>.*)$/;
 const CAST = /^(?<name>[^\s:：=]+)\s*[:：=]\s*(?<description>.+)$/;

@@ -135,4 +135,17 @@ describe('cinesim story', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/bad\.txt:4: unknown words in prompt: "bounse"/);
   });
+
+  it('refuses a shot longer than an hour, and an --out that is a file, before any model runs', () => {
+    const long = join(work, 'long.txt');
+    writeFileSync(long, 'shots:\n  - 5000s: a red ball bounces\n');
+    const r = cinesim(long, '--model', TINY_MODEL, '--dry-run');
+    expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/long\.txt:2: a shot lasts at most 3600 s, got 5000 s/)]);
+    const script = join(work, 'story.txt');
+    writeFileSync(script, SCRIPT);
+    const file = join(work, 'not-a-folder');
+    writeFileSync(file, 'x');
+    const f = cinesim(script, '--model', TINY_MODEL, '--out', file, '--quiet');
+    expect([f.status, f.stderr]).toEqual([2, expect.stringMatching(/not-a-folder is a file; --out names the film folder/)]);
+  });
 });

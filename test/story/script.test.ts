@@ -53,6 +53,7 @@ describe('parseStory', () => {
       ['cast:\n  Ruby a red ball\nshots:\n  - a red ball', /^s:2: a cast line names a character/],
       ['cast:\n  Ruby: a red ball\n  ruby: a blue ball\nshots:\n  - Ruby', /^s:3: "ruby" is already in the cast/],
       ['shots:\n  - 0s: a red ball', /^s:2: a shot lasts more than 0 s/],
+      ['shots:\n  - -2s continue: a red ball', /^s:2: a shot lasts more than 0 s, got -2/],
       ['shots:\n  - 2s:   ', /^s:2: this shot says nothing to show/],
       ['shots:\n  - continue: a red ball', /^s:2: the first shot has no shot before it/],
       ['seed: seven\nshots:\n  - a red ball', /^s:1: seed must be a whole number/],

@@ -287,6 +287,9 @@ async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: 
 
 export type ClipFlags = Pick<GenerateFlags, 'steps' | 'guidance' | 'shift' | 'sampler' | 'seconds' | 'fps' | 'size' | 'aspect'>;
 
+/** The longest clip (or story shot) the CLI makes: an hour. */
+export const MAX_CLIP_SECONDS = 3600;
+
 /** The clip's flags that local and server generation (and stories) share: sampling, length, size; checked and parsed. */
 export function parseClipFlags(flags: ClipFlags) {
   if (flags.size && flags.aspect) throw invalidArgument('--aspect', 'give --size or --aspect, not both');
@@ -295,7 +298,7 @@ export function parseClipFlags(flags: ClipFlags) {
     guidance: optionalNumber(flags.guidance, '--guidance', { min: 0, max: 50 }),
     shift: optionalNumber(flags.shift, '--shift', { min: 0.01, max: 100 }),
     sampler: parseSampler(flags.sampler),
-    seconds: optionalNumber(flags.seconds, '--seconds', { min: 0.125, max: 3600 }),
+    seconds: optionalNumber(flags.seconds, '--seconds', { min: 0.125, max: MAX_CLIP_SECONDS }),
     fps: optionalNumber(flags.fps, '--fps', { min: 1, max: 60, integer: true }),
     size: flags.size ? parseSize(flags.size) : undefined,
     aspect: flags.aspect ? aspectRatio(flags.aspect) : undefined,

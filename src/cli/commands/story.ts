@@ -3,14 +3,14 @@
  * folder: each shot a clip, the cut with its sound, a storyboard, and story.json. Run it again on the same
  * folder after editing the script and only the changed shots are made again; `--reroll N` draws shot N anew.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
 import type { StoryPlan, StoryRecord } from '../../story/index.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
 import { Progress } from '../progress.ts';
-import { DEFAULT_MODEL, parseClipFlags, sizeForAspect, type ClipFlags } from './generate.ts';
+import { DEFAULT_MODEL, MAX_CLIP_SECONDS, parseClipFlags, sizeForAspect, type ClipFlags } from './generate.ts';
 
 interface StoryFlags extends Omit<ClipFlags, 'seconds' | 'fps'> {
   out: string;
@@ -81,12 +81,16 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
   const model = {
     tokenizer,
     defaultSeconds: (formats.frames - 1) / fps,
-    checkSeconds: (seconds: number) => void engine.resolveSettings({ prompt: '', seconds, fps, width, height }, manifest),
+    checkSeconds: (seconds: number) => {
+      if (seconds > MAX_CLIP_SECONDS) throw invalidArgument('seconds', `a shot lasts at most ${MAX_CLIP_SECONDS} s, got ${seconds} s`);
+      engine.resolveSettings({ prompt: '', seconds, fps, width, height }, manifest);
+    },
   };
   const plan = story.planStory(script, model, { seed, fps, seeds: shotSeeds(earlier, script, seed, rerolls) });
 
   if (flags.dryRun || !flags.quiet) printPlan(plan, { model: manifest.name, width, height, fps });
   if (flags.dryRun) return;
+  await checkOutFolder(flags.out);
 
   const pipe = await engine.VideoPipeline.load(flags.model, { threads });
   try {
@@ -129,6 +133,12 @@ async function readScript(path: string): Promise<string> {
   } catch (cause) {
     throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${path}: cannot read the script (${(cause as Error).message})`, { param: 'script', cause });
   }
+}
+
+/** The film folder may exist (a run again reuses its shots) but must be a folder: refused before any model loads. */
+async function checkOutFolder(out: string): Promise<void> {
+  const found = await stat(out).catch(() => undefined);
+  if (found && !found.isDirectory()) throw invalidArgument('--out', `${out} is a file; --out names the film folder (film.mp4, storyboard.png, story.json and shots/ go in it)`);
 }
 
 async function readEarlier(path: string): Promise<StoryRecord | undefined> {
