@@ -83,6 +83,11 @@ describe('cinesim generate modes', () => {
     expect(foreign.code).toBe(2);
     expect(foreign.stderr).toMatch(/other\.mp4 is \d+x\d+; this model makes 32x32.*another model/);
 
+    const picture = generate('a red ball bounces', '--extend', at('first.png'), '--out', at('x.mp4'));
+    expect([picture.code, picture.stderr]).toEqual([2, expect.stringMatching(/first\.png is a picture \(png\); --extend continues a video clip .*--image/)]);
+    const odd = generate('a red ball bounces', '--extend', at('clip.mp4'), '--seconds', '0.75', '--out', at('x.mp4'));
+    expect([odd.code, odd.stderr]).toEqual([2, expect.stringMatching(/--seconds 0\.75 with --extend: an extension adds 4 frames at a time .*nearest 0\.5 s or 1 s/)]);
+
     const lonely = generate('a red ball bounces', '--last-image', at('last.png'), '--out', at('x.mp4'));
     expect(lonely.code).toBe(2);
     expect(lonely.stderr).toMatch(/--last-image needs --image/);

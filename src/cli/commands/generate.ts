@@ -117,6 +117,7 @@ async function generateCommand(prompt: string, flags: GenerateFlags): Promise<vo
     const fpsUsed = extend?.fps ?? fps ?? formats.fps;
     const nativeSeconds = (formats.frames - 1) / formats.fps;
     const newSeconds = seconds ?? nativeSeconds;
+    if (extend) checkExtensionSeconds(newSeconds, fpsUsed, pipe.manifest.vae.temporalCompression);
     const picture = async (file: string) => media.imageAsFrames(await media.readImage(file, { width, height, fit: 'cover' }), fpsUsed);
     const firstFrame = flags.image ? await picture(flags.image) : undefined;
     const lastFrame = flags.lastImage ? await picture(flags.lastImage) : undefined;
@@ -228,6 +229,9 @@ function parseTimed(raw: string, flag: string): { at: number; value: string } {
  */
 async function readExtendClip(path: string, formats: { sizes: readonly (readonly number[])[]; fps: number }, media: typeof import('../../media/index.ts')) {
   const info = await media.probeVideo(path, { countFrames: false });
+  if (STILL_CODECS.has(info.codec) && !(info.frames > 1)) {
+    throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${path} is a picture (${info.codec}); --extend continues a video clip (to start from a picture, give --image)`, { param: '--extend' });
+  }
   const size = formats.sizes.find(([w, h]) => info.width % w === 0 && info.height % h === 0 && info.width / w === info.height / h);
   if (!size) {
     const sizes = [...new Set(formats.sizes.map((s) => `${s[0]}x${s[1]}`))];
@@ -239,6 +243,19 @@ async function readExtendClip(path: string, formats: { sizes: readonly (readonly
   const video = await media.decodeVideo(path, { size: { width: size[0], height: size[1] } });
   if (video.count < 5) throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${path} has ${video.count} frames; extending needs at least 5`, { param: '--extend' });
   return { video, width: video.width, height: video.height, fps: video.fps };
+}
+
+/** Codecs of pictures (ffmpeg reads a PNG as a one-frame "video" at 25 fps). */
+const STILL_CODECS = new Set(['png', 'mjpeg', 'webp', 'bmp', 'tiff', 'gif']);
+
+/** An extension adds whole latent frames: tc new frames each (the prefix's last frame is shared). */
+function checkExtensionSeconds(seconds: number, fps: number, tc: number): void {
+  const frames = seconds * fps;
+  if (Math.abs(frames / tc - Math.round(frames / tc)) < 1e-6 && Math.round(frames / tc) >= 1) return;
+  const step = tc / fps;
+  const below = Math.floor(frames / tc) * step, above = Math.ceil(frames / tc) * step;
+  const nearest = [below, above].filter((v) => v > 0).map((v) => `${+v.toFixed(3)} s`);
+  throw invalidArgument('--seconds', `--seconds ${seconds} with --extend: an extension adds ${tc} frames at a time (at ${fps} fps, multiples of ${+step.toFixed(3)} s): nearest ${nearest.join(' or ')}`);
 }
 
 /** `--server`: the same request, run by a Cinesim server; the progress bar follows the job. */
