@@ -18,11 +18,12 @@ import { CinesimError, ERRORS } from '../errors.ts';
 import { writeAtomic } from '../media/files.ts';
 import type { Model } from '../server/schemas/models.ts';
 import type { Usage } from '../server/schemas/usage.ts';
-import type { CreateVideoBody, ShareLinkBody, Variant, Video, VideoList } from '../server/schemas/videos.ts';
+import type { CreateStoryBody, CreateVideoBody, ShareLinkBody, Variant, Video, VideoList } from '../server/schemas/videos.ts';
 import { readEvents } from './sse.ts';
 
 export type { Model, Usage, Video, VideoList, Variant };
 export type CreateVideoParams = z.input<typeof CreateVideoBody>;
+export type CreateStoryParams = z.input<typeof CreateStoryBody>;
 
 export interface CinesimClientOptions {
   /** The server, e.g. http://127.0.0.1:8787 (with or without /v1). */
@@ -63,6 +64,11 @@ export class CinesimClient {
   /** JSON, or multipart/form-data when an input is a Blob/File (uploads). */
   createVideo(params: CreateVideoParams, options: RequestOptions = {}): Promise<Video> {
     return this.json('POST', '/videos', params, options);
+  }
+
+  /** A film from a story script (docs/STORY.md): one video, followed like any other. */
+  createStory(params: CreateStoryParams, options: RequestOptions = {}): Promise<Video> {
+    return this.json('POST', '/stories', params, options);
   }
 
   retrieveVideo(id: string, options: RequestOptions = {}): Promise<Video> {

@@ -2,6 +2,7 @@
 export {
   CinesimClient,
   type CinesimClientOptions,
+  type CreateStoryParams,
   type CreateVideoParams,
   type Model,
   type RequestOptions,

@@ -168,6 +168,33 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     await modeOption('Text').click();
   });
 
+  it('makes a film from a story script: a bad line as the server names it, then the film with its shots', async () => {
+    await page.goto(`${server.url}/#/create`);
+    await modeOption('Story').click();
+    await page.locator('#story-script').waitFor();
+    expect(await page.locator('#set-seconds').count()).toBe(0); // the shots say their own lengths
+    await page.fill('#story-script', 'shots:\n  - a small red ball bounse');
+    await generate().click();
+    await page.locator('.create-form .error-text', { hasText: 'script:2: unknown words in prompt: "bounse"' }).waitFor();
+
+    await page.fill('#story-script', 'title: Ruby film\ncast:\n  Ruby: a small red ball\nshots:\n  - 2s: Ruby bounces on green grass\n  - 2s continue: Ruby moves left on green grass');
+    await screenshot(page, '08b-story-mode');
+    await generate().click();
+    await card('Ruby film').locator('.status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    const film = (await videos()).find((v) => v.prompt === 'Ruby film')!;
+    expect(film).toMatchObject({ mode: 'story', frames: 33, story: { title: 'Ruby film' } });
+    expect(film.story!.shots.map((shot) => shot.prompt)).toEqual(['a small red ball bounces on green grass', 'a small red ball moves left on green grass']);
+
+    await page.goto(`${server.url}/#/gallery/${film.id}`);
+    const player = page.locator('dialog.player-dialog');
+    await player.locator('.shot-list li').nth(1).waitFor();
+    expect(await player.locator('.shot-list li').allTextContents()).toEqual(['2 s · Ruby bounces on green grass', '2 s ↪ · Ruby moves left on green grass']);
+    expect(await player.getByRole('button', { name: 'Remix' }).count()).toBe(0);
+    await screenshot(page, '08c-story-film');
+    await page.goto(`${server.url}/#/create`);
+    await modeOption('Text').click();
+  });
+
   it('compares two clips side by side, and extends one', async () => {
     await page.goto(`${server.url}/#/gallery`);
     await page.getByRole('button', { name: 'Compare' }).click();

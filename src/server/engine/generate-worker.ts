@@ -16,6 +16,8 @@ import { frameBytes, makeFrames, type VideoFrames } from '../../media/frames.ts'
 import { imageAsFrames, readImage, writeContactSheet, writeThumbnail } from '../../media/image.ts';
 import { sidecarPath } from '../../media/metadata.ts';
 import { writeClip } from '../../media/write.ts';
+import { makeFilm } from '../../story/film.ts';
+import type { StoryPlan } from '../../story/plan.ts';
 import { PreviewRenderer } from './preview.ts';
 import type { FromWorker, GenerationOutput, GenerationTask, SerializedError, ToWorker } from './protocol.ts';
 
@@ -49,6 +51,7 @@ class GenerationWorker {
   private async generate(task: GenerationTask, threads: number, signal: AbortSignal): Promise<GenerationOutput> {
     const pipeline = await this.pipeline(task.modelDir, threads);
     const p = task.params;
+    if (p.story) return this.film(task, pipeline, p.story, signal);
     const onProgress: ClipHooks['onProgress'] = (progress) => {
       this.post({ type: 'progress', jobId: task.jobId, ...progress });
       if (progress.stage === 'denoise') debugHooks(task, progress.step);
@@ -102,6 +105,38 @@ class GenerationWorker {
         { role: 'thumbnail', path: join(task.outDir, 'thumbnail.webp'), contentType: 'image/webp' },
         { role: 'spritesheet', path: join(task.outDir, 'spritesheet.png'), contentType: 'image/png' },
         { role: 'metadata', path: sidecarPath(video), contentType: 'application/json' },
+      ],
+    };
+  }
+
+  /**
+   * A story's film, made as `cinesim story` makes it (src/story) in a folder of the task's: the film is the
+   * video, the storyboard its spritesheet. Progress counts shots (the 'chunk' stage's range).
+   */
+  private async film(task: GenerationTask, pipeline: VideoPipeline, plan: StoryPlan, signal: AbortSignal): Promise<GenerationOutput> {
+    const p = task.params;
+    const t0 = performance.now();
+    const result = await makeFilm(pipeline, plan, {
+      out: join(task.outDir, 'story'),
+      signal,
+      settings: { width: p.width, height: p.height, fps: p.fps, steps: p.steps, guidance: p.guidance, shift: p.shift, sampler: p.sampler, negativePrompt: p.negativePrompt, audio: p.audio },
+      onProgress: ({ shot, shots, stage, step, total }) => {
+        // How far into its shot: sampling is most of the work, decoding the rest.
+        const within = stage === 'reuse' ? 1 : stage === 'decode' ? 0.9 + (0.1 * step) / total : stage === 'encode' ? 0 : (0.9 * step) / total;
+        this.post({ type: 'progress', jobId: task.jobId, stage: 'chunk', step: shot - 1 + within, total: shots });
+        if (stage === 'denoise') debugHooks(task, step);
+      },
+    });
+    const thumbnail = join(task.outDir, 'thumbnail.webp');
+    await writeThumbnail(result.video, thumbnail, { upscale: {} });
+    return {
+      seed: plan.seed,
+      timings: { total: performance.now() - t0 },
+      files: [
+        { role: 'video', path: result.files.film, contentType: 'video/mp4' },
+        { role: 'thumbnail', path: thumbnail, contentType: 'image/webp' },
+        { role: 'spritesheet', path: result.files.storyboard, contentType: 'image/png' },
+        { role: 'metadata', path: sidecarPath(result.files.film), contentType: 'application/json' },
       ],
     };
   }

@@ -5,10 +5,14 @@
  * model's defaults (the seed included, so retries and remixes reproduce the clip); the service adds what
  * an API needs on top: sizes from the model's list (never rounded), its duration limit, prompt limits.
  */
+import { randomInt } from 'node:crypto';
 import { CinesimError, ERRORS, isCinesimError } from '../../errors.ts';
 import type { ConditioningMode } from '../../engine/conditioning.ts';
 import { latentFrameCount } from '../../engine/latents.ts';
 import { resolveSettings } from '../../engine/request.ts';
+// The script and plan modules only: src/story's film maker would load the engine into the HTTP thread.
+import { planStory, type StoryPlan } from '../../story/plan.ts';
+import { parseStory } from '../../story/script.ts';
 import type { ServerConfig } from '../config.ts';
 import type { ServedModel } from '../models/catalog.ts';
 import type { JobParams } from '../queue/types.ts';
@@ -91,6 +95,66 @@ export function planGeneration(model: ServedModel, fields: GenerationFields, mod
     mode,
     audio: fields.audio ?? true,
   };
+}
+
+/** A story request: the script and the settings every shot shares. */
+export interface StoryFields extends Omit<GenerationFields, 'prompt' | 'seconds'> {
+  readonly script: string;
+}
+
+/** Shots one story may have on a server, and characters its script may have. */
+export const MAX_STORY_SHOTS = 24;
+export const MAX_SCRIPT_CHARS = 20_000;
+
+/**
+ * A story request → its job's params: the script parsed and planned (src/story; every mistake named by its
+ * line), then every shot checked as a video request of its own (size, length within the server's limit,
+ * steps, a continued shot as image-to-video), so a film that would fail at its fifth shot fails here. The
+ * job is the film: its prompt the title, its seconds the film's (what is charged), its seed the story's.
+ */
+export function planStoryGeneration(model: ServedModel, fields: StoryFields, limits: ServerConfig['limits']): PlannedParams & { story: StoryPlan } {
+  checkText('script', fields.script, MAX_SCRIPT_CHARS, true);
+  const script = parseStory(fields.script, 'script');
+  if (script.shots.length > MAX_STORY_SHOTS) {
+    throw invalid('script', `the script has ${script.shots.length} shots; this server makes at most ${MAX_STORY_SHOTS} per story`);
+  }
+  const fps = fields.fps ?? model.manifest.formats.fps;
+  const size = fields.size === undefined ? undefined : checkSize(model, fields.size);
+  const plan = planStory(
+    script,
+    {
+      tokenizer: model.tokenizer,
+      defaultSeconds: model.defaultSeconds,
+      checkSeconds: (seconds) => void resolveSettings({ prompt: '', seconds, fps, width: size?.width, height: size?.height }, model.manifest),
+    },
+    { seed: storySeed(fields.seed ?? script.seed), fps },
+  );
+  const shots = plan.shots.map((shot) => {
+    const mode: ConditioningMode = shot.transition === 'continue' ? 'firstFrame' : 'none';
+    try {
+      return planGeneration(model, { ...fields, prompt: shot.prompt, seconds: shot.seconds, seed: shot.seed }, mode, limits);
+    } catch (error) {
+      if (!isCinesimError(error)) throw error;
+      throw new CinesimError({ code: error.code, status: error.status, exitCode: error.exitCode }, `script:${shot.line}: ${error.message}`, { param: 'script' });
+    }
+  });
+  const [first] = shots;
+  return {
+    ...first,
+    prompt: plan.title,
+    seed: plan.seed,
+    seconds: plan.seconds,
+    frames: Math.round(plan.seconds * first.fps) + 1,
+    mode: 'none',
+    story: plan,
+  };
+}
+
+/** The story's seed as given (checked as a video's seed is), else a random one. */
+function storySeed(seed: number | undefined): number {
+  if (seed === undefined) return randomInt(0, 2 ** 31);
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw invalid('seed', `seed must be an integer from 0 to ${2 ** 32 - 1}, got ${seed}`);
+  return seed;
 }
 
 function checkText(param: string, text: string, maxChars: number, required: boolean): void {

@@ -32,10 +32,13 @@ export function presentVideo(job: JobRecord): Video {
     fps: p.fps,
     frames: p.frames,
     audio: p.audio,
-    mode: MODE_NAMES[p.mode],
+    mode: p.story ? 'story' : MODE_NAMES[p.mode],
     inputs: p.inputs.map((i) => ({ role: i.role, source: i.source })),
     cost: fromMilli(job.cost),
     attempts: job.attempts,
     started_at: seconds(job.startedAt),
+    story: p.story
+      ? { title: p.story.title, shots: p.story.shots.map(({ index, text, prompt, seconds, transition, seed }) => ({ index, text, prompt, seconds, transition, seed })) }
+      : null,
   };
 }

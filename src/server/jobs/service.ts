@@ -14,14 +14,14 @@ import { newId } from '../ids.ts';
 import type { ModelCatalog, ServedModel } from '../models/catalog.ts';
 import { checkUrlNow } from '../net/fetch.ts';
 import type { InputRole, JobPage, JobParams, JobQueue, JobRecord, ListOptions, StoredFile } from '../queue/types.ts';
-import type { CreateVideoBody, ImageInput, Variant } from '../schemas/videos.ts';
+import type { CreateStoryBody, CreateVideoBody, ImageInput, Variant } from '../schemas/videos.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { collectUnused } from '../storage/collect.ts';
 import type { LinkSigner, ShareLink } from '../storage/signed-links.ts';
 import { DerivedFiles, isDerivedVariant } from './derived.ts';
 import type { JobEvents } from './events.ts';
 import { storeImageInput, videoInput, type InputContext, type StoredInput } from './inputs.ts';
-import { planGeneration, type GenerationFields } from './plan.ts';
+import { planGeneration, planStoryGeneration, type GenerationFields } from './plan.ts';
 
 export interface JobServiceDeps {
   readonly config: ServerConfig;
@@ -62,6 +62,18 @@ export class JobService {
     return this.enqueue(principal, model, params, inputs.map((i) => i.file), { requestHash, callbackUrl, idempotencyKey: options.idempotencyKey });
   }
 
+  /** A film from a story script: one job that makes every shot in order and cuts them together. */
+  async createStory(principal: Principal, body: CreateStoryBody, options: CreateOptions = {}): Promise<{ job: JobRecord; created: boolean }> {
+    const requestHash = await hashRequest({ story: body });
+    const replay = this.replay(principal, options.idempotencyKey, requestHash);
+    if (replay) return { job: replay, created: false };
+
+    const model = this.deps.catalog.get(body.model);
+    const planned = planStoryGeneration(model, body, this.deps.config.limits);
+    const callbackUrl = body.callback_url === undefined ? undefined : await this.checkCallback(body.callback_url);
+    return this.enqueue(principal, model, { ...planned, inputs: [] }, [], { requestHash, callbackUrl, idempotencyKey: options.idempotencyKey });
+  }
+
   /** A new video with the settings (seed, size, inputs, …) of `sourceId` and a new prompt. */
   async remix(principal: Principal, sourceId: string, body: { prompt: string; callback_url?: string }, options: CreateOptions = {}): Promise<{ job: JobRecord; created: boolean }> {
     const requestHash = await hashRequest({ remix: sourceId, ...body });
@@ -69,6 +81,9 @@ export class JobService {
     if (replay) return { job: replay, created: false };
 
     const source = this.get(principal, sourceId);
+    if (source.params.story) {
+      throw new CinesimError(ERRORS.INVALID_ARGUMENT, `video ${source.id} is a story's film; edit its script and POST /v1/stories again`, { param: 'video_id' });
+    }
     const model = this.deps.catalog.get(source.model);
     const p = source.params;
     const fields: GenerationFields = {

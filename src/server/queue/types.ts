@@ -16,6 +16,7 @@
  */
 import type { ConditioningMode } from '../../engine/conditioning.ts';
 import type { GenerateSettings } from '../../engine/request.ts';
+import type { StoryPlan } from '../../story/plan.ts';
 
 export type JobStatus = 'queued' | 'in_progress' | 'completed' | 'failed' | 'cancelled';
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
@@ -30,6 +31,11 @@ export interface JobParams
   readonly audio: boolean;
   /** Where each input came from (`upload`, `url`, `data_uri`, `video:<id>`), for the record. */
   readonly inputs: readonly { readonly role: InputRole; readonly source: string }[];
+  /**
+   * A story's film (POST /v1/stories): the planned shots, made in order and cut together (src/story). The
+   * job's prompt is then the title, its seconds and frames the film's, its seed the story's.
+   */
+  readonly story?: StoryPlan;
 }
 
 /** A file kept for a job in the blob store: outputs (`video`, `thumbnail`, …) and normalised inputs (`input:first`, …). */

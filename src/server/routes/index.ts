@@ -8,6 +8,7 @@ import docsRoutes from './docs.ts';
 import modelRoutes from './models.ts';
 import promptRoutes from './prompts.ts';
 import sharedRoutes from './shared.ts';
+import storyRoutes from './stories.ts';
 import usageRoutes from './usage.ts';
 import videoRoutes from './videos.ts';
 import worldRoutes from './world.ts';
@@ -19,6 +20,7 @@ export default async function routes(app: FastifyInstance): Promise<void> {
     async (v1) => {
       v1.addHook('onRequest', authenticate(v1));
       await v1.register(videoRoutes);
+      await v1.register(storyRoutes);
       await v1.register(modelRoutes);
       await v1.register(usageRoutes);
       await v1.register(promptRoutes);

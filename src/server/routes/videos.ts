@@ -2,6 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { CinesimError, ERRORS } from '../../errors.ts';
+import { idempotencyKey } from '../http/idempotency.ts';
 import { parseMultipart } from '../http/multipart.ts';
 import { sendStoredFile } from '../http/send-file.ts';
 import { presentVideo } from '../jobs/present.ts';
@@ -24,7 +25,6 @@ import type { ZodTypeProvider } from '../schemas/zod-fastify.ts';
 
 const tags = ['videos'];
 const CREATE_ERRORS = { ...COMMON_ERRORS, 402: ErrorBody, 409: ErrorBody, 413: ErrorBody, 415: ErrorBody };
-const MAX_IDEMPOTENCY_KEY = 255;
 
 export default async function videoRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
@@ -182,13 +182,4 @@ export default async function videoRoutes(fastify: FastifyInstance): Promise<voi
       return { object: 'video.share_link' as const, url: origin + link.path, variant, expires_at: link.expiresAt };
     },
   );
-}
-
-function idempotencyKey(request: FastifyRequest): string | undefined {
-  const value = request.headers['idempotency-key'];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_IDEMPOTENCY_KEY) {
-    throw new CinesimError(ERRORS.INVALID_ARGUMENT, `Idempotency-Key must be one header of 1 to ${MAX_IDEMPOTENCY_KEY} characters`, { param: 'Idempotency-Key' });
-  }
-  return value;
 }

@@ -57,6 +57,28 @@ export const CreateVideoBody = z
   .meta({ id: 'CreateVideo' });
 export type CreateVideoBody = z.output<typeof CreateVideoBody>;
 
+/** POST /v1/stories: a script (docs/STORY.md) and the settings every shot shares. */
+export const CreateStoryBody = z
+  .strictObject({
+    script: z.string().meta({
+      description: 'The story script: optional title and seed, a cast (`Name: description`), then shots (`- 2s: Ruby bounces on green grass`, `- 2s continue: …`).',
+      example: 'title: Ruby\ncast:\n  Ruby: a small red striped ball\nshots:\n  - 2s: Ruby bounces on green grass\n  - 2s continue: Ruby moves left on green grass',
+    }),
+    negative_prompt: generationFields.negative_prompt,
+    model: generationFields.model,
+    size: generationFields.size,
+    fps: generationFields.fps,
+    seed: integerish.optional().meta({ description: 'The story seed (each shot\'s seed derives from it); default the script\'s, else random.' }),
+    steps: generationFields.steps,
+    guidance: generationFields.guidance,
+    shift: generationFields.shift,
+    sampler: generationFields.sampler,
+    audio: generationFields.audio,
+    callback_url: generationFields.callback_url,
+  })
+  .meta({ id: 'CreateStory' });
+export type CreateStoryBody = z.output<typeof CreateStoryBody>;
+
 /** POST /v1/videos/extensions, as OpenAI's `videos.extend`. */
 export const ExtendVideoBody = z.strictObject({
   ...generationFields,
@@ -106,7 +128,16 @@ export const SharedQuery = z.strictObject({
 });
 
 export const VideoStatus = z.enum(['queued', 'in_progress', 'completed', 'failed', 'cancelled']);
-export const VideoMode = z.enum(['text-to-video', 'image-to-video', 'first-last-frame', 'extend']);
+export const VideoMode = z.enum(['text-to-video', 'image-to-video', 'first-last-frame', 'extend', 'story']);
+
+export const StoryShot = z.object({
+  index: z.number().int(),
+  text: z.string().meta({ description: 'The shot as the script says it.' }),
+  prompt: z.string().meta({ description: 'What the model was asked: the text with each character\'s description in place of its name.' }),
+  seconds: z.number(),
+  transition: z.enum(['cut', 'continue']),
+  seed: z.number().int(),
+});
 
 export const Video = z
   .object({
@@ -138,6 +169,10 @@ export const Video = z
     cost: z.number().meta({ description: 'Credits charged (refunded when the video fails or is cancelled).' }),
     attempts: z.number().int(),
     started_at: z.number().int().nullable(),
+    story: z
+      .object({ title: z.string(), shots: z.array(StoryShot) })
+      .nullable()
+      .meta({ description: 'A film made from a story (POST /v1/stories): its shots in order; null for other videos.' }),
   })
   .meta({ id: 'Video' });
 export type Video = z.input<typeof Video>;

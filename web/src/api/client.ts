@@ -34,6 +34,18 @@ export interface CreateRequest {
   readonly extend_video_id?: string;
 }
 
+/** POST /v1/stories: a script and the settings every shot shares. */
+export interface StoryRequest {
+  readonly script: string;
+  readonly negative_prompt?: string;
+  readonly model?: string;
+  readonly size?: string;
+  readonly fps?: number;
+  readonly seed?: number;
+  readonly steps?: number;
+  readonly guidance?: number;
+}
+
 export type LiveEvent = { readonly type: 'video'; readonly video: Video } | { readonly type: 'preview'; readonly preview: Preview } | { readonly type: 'deleted' };
 
 export class StudioApi {
@@ -71,6 +83,10 @@ export class StudioApi {
       form.append(`keyframes[${i}][image]`, k.image, k.image.name || `${k.role}.png`);
     });
     return this.json('POST', '/v1/videos', form, headers);
+  }
+
+  createStory(request: StoryRequest, idempotencyKey: string): Promise<Video> {
+    return this.json('POST', '/v1/stories', request, { 'idempotency-key': idempotencyKey });
   }
 
   remix(id: string, prompt: string): Promise<Video> {

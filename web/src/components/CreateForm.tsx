@@ -1,6 +1,7 @@
 /**
  * Making a video: mode, prompt (checked as it is typed), the mode's inputs, settings and the cost, then
- * Generate (or Ctrl/Cmd+Enter). The button stays disabled, with the reason next to it, while the request
+ * Generate (or Ctrl/Cmd+Enter). In the story mode the prompt is a script (shots, a cast; the server checks
+ * it line by line) and the video is the film of its shots. The button stays disabled, with the reason next to it, while the request
  * could not succeed; whatever the server still refuses is shown as it says it.
  */
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
@@ -42,12 +43,16 @@ export function CreateForm() {
   const negativeCheck = usePromptCheck(draft.negativePrompt, model?.id, draft.negativePrompt.trim() !== '');
   const vocabulary = useVocabulary(model?.id);
 
-  const cost = model ? Number(draft.seconds) * model.credits_per_second : 0;
+  const story = draft.mode === 'story';
+  // A story's length is known once the server plans it: its cost is shown per second of film.
+  const cost = model && !story ? Number(draft.seconds) * model.credits_per_second : 0;
   const balance = usage?.balance ?? null;
 
   const blockers: MessageKey[] = [];
   if (!model) blockers.push('create.blockNoModel');
-  if (draft.prompt.trim() === '') blockers.push('create.blockEmpty');
+  if (story) {
+    if (draft.script.trim() === '') blockers.push('create.blockScript');
+  } else if (draft.prompt.trim() === '') blockers.push('create.blockEmpty');
   else if (promptCheck.check && !promptCheck.check.ok) blockers.push('create.blockPrompt');
   if (negativeCheck.check && !negativeCheck.check.ok) blockers.push('create.blockNegative');
   if ((draft.mode === 'image-to-video' || draft.mode === 'first-last-frame') && !first) blockers.push('create.blockFirst');
@@ -61,16 +66,19 @@ export function CreateForm() {
     if (disabled || !model) return;
     setSubmitting(true);
     setFailure(undefined);
-    const request: CreateRequest = {
-      prompt: draft.prompt.trim(),
+    const shared = {
       negative_prompt: draft.negativePrompt.trim() || undefined,
       model: model.id,
-      seconds: draft.seconds,
       size: draft.size,
       fps: draft.fps,
       seed: draft.seed,
       steps: draft.steps,
       guidance: draft.guidance,
+    };
+    const request: CreateRequest = {
+      ...shared,
+      prompt: draft.prompt.trim(),
+      seconds: draft.seconds,
       keyframes:
         draft.mode === 'image-to-video' && first
           ? [{ role: 'first', image: first }]
@@ -83,7 +91,7 @@ export function CreateForm() {
       extend_video_id: draft.mode === 'extend' ? draft.extendId : undefined,
     };
     try {
-      await jobs.create(request);
+      await (story ? jobs.createStory({ ...shared, script: draft.script }) : jobs.create(request));
       notify(t('toast.queued'), 'success');
       if (!draft.seedLocked) updateDraft({ seed: randomSeed() });
     } catch (error) {
@@ -138,19 +146,29 @@ export function CreateForm() {
         ) : null}
       </div>
 
-      {model ? <ModeSwitch modes={model.modes} value={draft.mode} onChange={(mode: VideoMode) => updateDraft({ mode })} /> : null}
+      {model ? <ModeSwitch modes={[...model.modes, 'story']} value={draft.mode} onChange={(mode: VideoMode) => updateDraft({ mode })} /> : null}
 
-      <PromptEditor
-        id="prompt"
-        label={t('create.prompt')}
-        value={draft.prompt}
-        onChange={(prompt) => updateDraft({ prompt })}
-        state={promptCheck}
-        vocabulary={vocabulary}
-        placeholder={t('create.promptPlaceholder')}
-        textareaRef={promptRef}
-      />
-      <VocabularyHints vocabulary={vocabulary} onInsert={insert} />
+      {story ? (
+        <div className="field story-script">
+          <label htmlFor="story-script">{t('create.script')}</label>
+          <textarea id="story-script" rows={9} spellCheck={false} value={draft.script} onChange={(e) => updateDraft({ script: e.target.value })} aria-describedby="story-help" />
+          <p id="story-help" className="muted small">
+            {t('create.scriptHelp')}
+          </p>
+        </div>
+      ) : (
+        <PromptEditor
+          id="prompt"
+          label={t('create.prompt')}
+          value={draft.prompt}
+          onChange={(prompt) => updateDraft({ prompt })}
+          state={promptCheck}
+          vocabulary={vocabulary}
+          placeholder={t('create.promptPlaceholder')}
+          textareaRef={promptRef}
+        />
+      )}
+      <VocabularyHints vocabulary={vocabulary} onInsert={story ? (phrase) => updateDraft({ script: `${draft.script}${/\s$/.test(draft.script) ? '' : ' '}${phrase}` }) : insert} />
 
       {draft.mode === 'image-to-video' ? <ImageDrop label={t('image.first')} file={first} onChange={setFirst} /> : null}
       {draft.mode === 'first-last-frame' ? (
@@ -161,7 +179,7 @@ export function CreateForm() {
       ) : null}
       {draft.mode === 'extend' ? <ExtendPicker model={model?.id} value={draft.extendId} onChange={(extendId) => updateDraft({ extendId })} /> : null}
 
-      {model ? <GenerationSettings model={model} draft={draft} onChange={updateDraft} /> : null}
+      {model ? <GenerationSettings model={model} draft={draft} onChange={updateDraft} story={story} /> : null}
 
       <details className="negative" open={draft.negativePrompt !== '' || undefined}>
         <summary>{t('create.negative')}</summary>
@@ -178,10 +196,16 @@ export function CreateForm() {
 
       <div className="create-footer">
         <div className="cost" aria-live="polite">
-          <span className="cost-value">{credits(cost)}</span>
-          <span className="muted small">
-            {balance === null ? t('create.unmetered') : t('create.balanceAfter', { credits: credits(Math.max(0, balance - cost)) })}
-          </span>
+          {story && model ? (
+            <span className="muted small">{t('create.storyCost', { credits: credits(model.credits_per_second) })}</span>
+          ) : (
+            <>
+              <span className="cost-value">{credits(cost)}</span>
+              <span className="muted small">
+                {balance === null ? t('create.unmetered') : t('create.balanceAfter', { credits: credits(Math.max(0, balance - cost)) })}
+              </span>
+            </>
+          )}
         </div>
         <div id="create-blockers" className="blockers">
           {blockers.map((b) => (

@@ -10,7 +10,7 @@ import { useJobs } from '../state/jobs.tsx';
 import { Icon } from './Icon.tsx';
 import { VideoCard } from './VideoCard.tsx';
 
-const MODES: readonly VideoMode[] = ['text-to-video', 'image-to-video', 'first-last-frame', 'extend'];
+const MODES: readonly VideoMode[] = ['text-to-video', 'image-to-video', 'first-last-frame', 'extend', 'story'];
 const STATUSES: readonly VideoStatus[] = ['completed', 'in_progress', 'queued', 'failed', 'cancelled'];
 
 export function GalleryPage() {

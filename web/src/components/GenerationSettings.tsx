@@ -13,6 +13,8 @@ interface Props {
   readonly model: Model;
   readonly draft: Draft;
   readonly onChange: (change: Partial<Draft>) => void;
+  /** A story's shots say their own lengths: no length field. */
+  readonly story?: boolean;
 }
 
 type QualityPreset = 'draft' | 'standard' | 'quality';
@@ -22,7 +24,7 @@ function presetSteps(model: Model, preset: QualityPreset): number {
   return preset === 'draft' ? Math.max(1, Math.round(steps / 2)) : preset === 'quality' ? Math.min(100, steps * 2) : steps;
 }
 
-export function GenerationSettings({ model, draft, onChange }: Props) {
+export function GenerationSettings({ model, draft, onChange, story = false }: Props) {
   const { t } = useI18n();
   const presets: QualityPreset[] = ['draft', 'standard', 'quality'];
   const activePreset = presets.find((p) => draft.steps === presetSteps(model, p) && draft.guidance === model.defaults.guidance);
@@ -52,16 +54,18 @@ export function GenerationSettings({ model, draft, onChange }: Props) {
       </div>
 
       <div className="settings-grid">
-        <div className="field">
-          <label htmlFor="set-seconds">{t('settings.seconds')}</label>
-          <select id="set-seconds" value={draft.seconds} onChange={(e) => onChange({ seconds: e.target.value })}>
-            {model.seconds.map((s) => (
-              <option key={s} value={s}>
-                {t('unit.seconds', { n: s })}
-              </option>
-            ))}
-          </select>
-        </div>
+        {story ? null : (
+          <div className="field">
+            <label htmlFor="set-seconds">{t('settings.seconds')}</label>
+            <select id="set-seconds" value={draft.seconds} onChange={(e) => onChange({ seconds: e.target.value })}>
+              {model.seconds.map((s) => (
+                <option key={s} value={s}>
+                  {t('unit.seconds', { n: s })}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div className="field">
           <label htmlFor="set-size">{t('settings.size')}</label>
           <select id="set-size" value={draft.size} onChange={(e) => onChange({ size: e.target.value })}>

@@ -1,4 +1,4 @@
-/** Text, image, first + last frame, extend: a radio group with the modes the chosen model can do. */
+/** Text, image, first + last frame, extend, story: a radio group with the modes the chosen model can do. */
 import type { VideoMode } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { Icon, type IconName } from './Icon.tsx';
@@ -8,6 +8,7 @@ const ICONS: Readonly<Record<VideoMode, IconName>> = {
   'image-to-video': 'image',
   'first-last-frame': 'compare',
   extend: 'extend',
+  story: 'grid',
 };
 
 export function ModeSwitch({ modes, value, onChange }: { modes: readonly VideoMode[]; value: VideoMode; onChange: (mode: VideoMode) => void }) {

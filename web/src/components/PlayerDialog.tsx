@@ -133,10 +133,13 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
         ) : (
           <>
             <div className="action-grid">
-              <button type="button" className="button primary" onClick={() => setRemixing(true)}>
-                <Icon name="remix" size={16} />
-                {t('action.remix')}
-              </button>
+              {/* A story's film is made again from its script (Use settings), not remixed with one prompt. */}
+              {video.story ? null : (
+                <button type="button" className="button primary" onClick={() => setRemixing(true)}>
+                  <Icon name="remix" size={16} />
+                  {t('action.remix')}
+                </button>
+              )}
               <button type="button" className="button" onClick={() => applySettings(false)}>
                 <Icon name="sparkle" size={16} />
                 {t('action.useSettings')}
@@ -174,6 +177,18 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
           </dd>
           <dt>{t('detail.mode')}</dt>
           <dd>{t(`mode.${video.mode}`)}</dd>
+          {video.story ? (
+            <>
+              <dt>{t('player.shots')}</dt>
+              <dd>
+                <ol className="shot-list">
+                  {video.story.shots.map((s) => (
+                    <li key={s.index}>{`${s.seconds} s${s.transition === 'continue' ? ' ↪' : ''} · ${s.text}`}</li>
+                  ))}
+                </ol>
+              </dd>
+            </>
+          ) : null}
           <dt>{t('detail.model')}</dt>
           <dd>{video.model}</dd>
           <dt>{t('detail.length')}</dt>

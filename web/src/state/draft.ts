@@ -9,6 +9,8 @@ export interface Draft {
   readonly model?: string;
   readonly mode: VideoMode;
   readonly prompt: string;
+  /** The story script (the story mode's text, docs/STORY.md). */
+  readonly script: string;
   readonly negativePrompt: string;
   readonly seconds?: string;
   readonly size?: string;
@@ -25,6 +27,15 @@ export interface Draft {
 export const EMPTY_DRAFT: Draft = {
   mode: 'text-to-video',
   prompt: 'a small red ball bounces on green grass',
+  script: [
+    'title: Ruby',
+    'cast:',
+    '  Ruby: a small red striped ball',
+    'shots:',
+    '  - 2s: Ruby bounces on green grass',
+    '  - 2s continue: Ruby moves left on green grass',
+    '  - Ruby falls at night',
+  ].join('\n'),
   negativePrompt: '',
   seed: randomSeed(),
   seedLocked: false,
@@ -36,7 +47,8 @@ export function fitDraft(draft: Draft, model: Model | undefined): Draft {
   return {
     ...draft,
     model: model.id,
-    mode: model.modes.includes(draft.mode) ? draft.mode : 'text-to-video',
+    // A story is made of text-to-video and image-to-video shots, which every model does.
+    mode: draft.mode === 'story' || model.modes.includes(draft.mode) ? draft.mode : 'text-to-video',
     seconds: draft.seconds && model.seconds.includes(draft.seconds) ? draft.seconds : model.default_seconds,
     size: draft.size && model.sizes.includes(draft.size) ? draft.size : model.default_size,
     fps: draft.fps && fpsChoices(model).includes(draft.fps) ? draft.fps : model.fps,
@@ -55,7 +67,8 @@ export function draftFromVideo(video: Video, seedLocked = true): Draft {
   return {
     model: video.model,
     mode: video.mode === 'extend' ? 'text-to-video' : video.mode,
-    prompt: video.prompt ?? '',
+    prompt: video.story ? EMPTY_DRAFT.prompt : video.prompt ?? '',
+    script: video.story ? scriptOf(video.story, video.seed) : EMPTY_DRAFT.script,
     negativePrompt: video.negative_prompt,
     seconds: video.seconds,
     size: video.size,
@@ -67,9 +80,19 @@ export function draftFromVideo(video: Video, seedLocked = true): Draft {
   };
 }
 
-/** What "Copy settings" puts on the clipboard: the create request that makes this video again. */
+/**
+ * A story video's script again: its title, seed and shots as the model was asked them (each character's
+ * description in place of its name, so the cast is not needed).
+ */
+export function scriptOf(story: NonNullable<Video['story']>, seed: number): string {
+  const shot = (s: (typeof story.shots)[number]) => `  - ${s.seconds}s${s.transition === 'continue' ? ' continue' : ''}: ${s.prompt}`;
+  return [`title: ${story.title}`, `seed: ${seed}`, 'shots:', ...story.shots.map(shot)].join('\n');
+}
+
+/** What "Copy settings" puts on the clipboard: the create request that makes this video again (a story's: its POST /v1/stories request). */
 export function settingsJson(video: Video): string {
   const { prompt, negative_prompt, model, seconds, size, fps, seed, steps, guidance, shift, sampler } = video;
+  if (video.story) return JSON.stringify({ script: scriptOf(video.story, seed), negative_prompt, model, size, fps, steps, guidance, shift, sampler }, null, 2);
   return JSON.stringify({ prompt, negative_prompt, model, seconds, size, fps, seed, steps, guidance, shift, sampler }, null, 2);
 }
 
@@ -78,11 +101,12 @@ export function parseDraft(value: unknown): Draft {
   const v = value as Record<string, unknown>;
   const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
   const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
-  const modes: VideoMode[] = ['text-to-video', 'image-to-video', 'first-last-frame', 'extend'];
+  const modes: VideoMode[] = ['text-to-video', 'image-to-video', 'first-last-frame', 'extend', 'story'];
   return {
     model: str(v.model),
     mode: modes.includes(v.mode as VideoMode) ? (v.mode as VideoMode) : 'text-to-video',
     prompt: str(v.prompt) ?? EMPTY_DRAFT.prompt,
+    script: str(v.script) ?? EMPTY_DRAFT.script,
     negativePrompt: str(v.negativePrompt) ?? '',
     seconds: str(v.seconds),
     size: str(v.size),

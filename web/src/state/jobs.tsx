@@ -5,7 +5,7 @@
  * a restart, or in another browser.
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useReducer, useRef, type ReactNode } from 'react';
-import type { CreateRequest, StudioApi } from '../api/client.ts';
+import type { CreateRequest, StoryRequest, StudioApi } from '../api/client.ts';
 import { isFinal, type Preview, type Video } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { useServer } from './server.tsx';
@@ -89,6 +89,7 @@ interface JobsValue extends State {
   loadMore(): void;
   refresh(): void;
   create(request: CreateRequest): Promise<Video>;
+  createStory(request: StoryRequest): Promise<Video>;
   remix(id: string, prompt: string): Promise<Video>;
   cancel(id: string): Promise<void>;
   remove(id: string): Promise<void>;
@@ -208,6 +209,12 @@ export function JobsProvider({ children }: { children: ReactNode }) {
       refresh: () => loadPage(),
       create: async (request) => {
         const video = await api.createVideo(request, requestId());
+        dispatch({ type: 'upsert', video });
+        refreshUsage();
+        return video;
+      },
+      createStory: async (request) => {
+        const video = await api.createStory(request, requestId());
         dispatch({ type: 'upsert', video });
         refreshUsage();
         return video;

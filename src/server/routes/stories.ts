@@ -1,0 +1,30 @@
+/** /v1/stories: a script in, one video out — the film of its shots, made in order and cut together (src/story). */
+import type { FastifyInstance } from 'fastify';
+import { idempotencyKey } from '../http/idempotency.ts';
+import { presentVideo } from '../jobs/present.ts';
+import { COMMON_ERRORS, ErrorBody } from '../schemas/common.ts';
+import { CreateStoryBody, Video } from '../schemas/videos.ts';
+import type { ZodTypeProvider } from '../schemas/zod-fastify.ts';
+
+export default async function storyRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<ZodTypeProvider>();
+  app.post(
+    '/stories',
+    {
+      schema: {
+        summary: 'Make a film from a story script',
+        description:
+          'Checks the whole script first (a mistake is a 400 naming its line), charges the film\'s seconds, and queues one job that makes ' +
+          'every shot in order (a `continue` shot opens on the frame before it) and cuts them together with their sound. The answer is a ' +
+          'video (`mode: "story"`, `story.shots`), followed like any other; its spritesheet is the storyboard (the first frame of every shot).',
+        tags: ['videos'],
+        body: CreateStoryBody,
+        response: { 200: Video, ...COMMON_ERRORS, 402: ErrorBody, 409: ErrorBody },
+      },
+    },
+    async (request) => {
+      const { job } = await app.jobs.createStory(request.principal, request.body, { idempotencyKey: idempotencyKey(request) });
+      return presentVideo(job);
+    },
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * POST /v1/stories over real HTTP: a script in, one video out (the film of its shots), with the checks a
+ * script gets before anything is charged.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CinesimClient } from '../../src/client/index.ts';
+import { probeVideo } from '../../src/media/decode.ts';
+import type { Video } from '../../src/server/schemas/videos.ts';
+import { startApp, tempDir, type TestApp } from './helpers.ts';
+
+const SCRIPT = [
+  'title: Ruby',
+  'seed: 5',
+  'cast:',
+  '  Ruby: a small red ball',
+  'shots:',
+  '  - 2s: Ruby bounces on green grass',
+  '  - 1s continue: Ruby moves left on green grass',
+  '  - Ruby falls at night',
+].join('\n');
+
+type ErrorJson = { error: { message: string } };
+
+let server: TestApp;
+let auth: { authorization: string };
+let client: CinesimClient;
+let out: string;
+
+beforeAll(async () => {
+  server = await startApp();
+  const key = server.key({ credits: 100 });
+  auth = key.headers;
+  client = new CinesimClient({ baseURL: server.url, apiKey: key.key });
+  out = await tempDir();
+});
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return fetch(server.url + path, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+}
+
+describe('a story over HTTP', () => {
+  let film: Video;
+
+  it('is one video: the film, charged for its seconds, with its shots planned', async () => {
+    const response = await post('/v1/stories', { script: SCRIPT, steps: 2 }, { 'idempotency-key': 'story-1' });
+    expect(response.status, await response.clone().text()).toBe(200);
+    film = (await response.json()) as Video;
+    // 17 frames (2 s), 9 continued (1 s; its first frame is the one before it, cut), 17 more (the model's 2 s): 42 frames
+    expect(film).toMatchObject({ object: 'video', status: 'queued', mode: 'story', prompt: 'Ruby', seed: 5, seconds: '5.125', frames: 42, cost: 5.125 });
+    expect(film.story!.shots.map((s) => [s.seconds, s.transition, s.prompt])).toEqual([
+      [2, 'cut', 'a small red ball bounces on green grass'],
+      [1, 'continue', 'a small red ball moves left on green grass'],
+      [2, 'cut', 'a small red ball falls at night'],
+    ]);
+    // the same key and body is the same film, not a second charge (here through the typed client)
+    const again = await client.createStory({ script: SCRIPT, steps: 2 }, { idempotencyKey: 'story-1' });
+    expect(again.id).toBe(film.id);
+  });
+
+  it('completes as an MP4 of the whole film with sound, the storyboard as its spritesheet', async () => {
+    expect((await client.waitForVideo(film.id)).status).toBe('completed');
+    const path = join(out, 'film.mp4');
+    await writeFile(path, Buffer.from(await (await fetch(`${server.url}/v1/videos/${film.id}/content`, { headers: auth })).arrayBuffer()));
+    const info = await probeVideo(path);
+    expect([info.codec, info.frames, info.hasAudio]).toEqual(['h264', 42, true]);
+    const sheet = await fetch(`${server.url}/v1/videos/${film.id}/content?variant=spritesheet`, { headers: auth });
+    const board = await sharp(Buffer.from(await sheet.arrayBuffer())).metadata();
+    expect(board.format).toBe('png');
+    expect(board.width! / board.height!).toBeGreaterThan(2); // three first frames side by side
+    const metadata = await (await fetch(`${server.url}/v1/videos/${film.id}/content?variant=metadata`, { headers: auth })).json();
+    expect(metadata).toMatchObject({ source: 'generator', prompt: 'Ruby', seed: 5 });
+  });
+
+  it('cannot be remixed with a prompt, but can be extended like any video', async () => {
+    const remix = await post(`/v1/videos/${film.id}/remix`, { prompt: 'a red ball' });
+    expect(remix.status).toBe(400);
+    expect(((await remix.json()) as ErrorJson).error.message).toMatch(/is a story's film; edit its script and POST \/v1\/stories again/);
+    const extension = await post('/v1/videos/extensions', { prompt: 'a small red ball bounces on green grass', seconds: '2', steps: 2, video: { id: film.id } });
+    expect(extension.status).toBe(200);
+    expect((await client.waitForVideo(((await extension.json()) as Video).id)).status).toBe('completed');
+  });
+
+  it('refuses a script with a mistake, naming its line, before charging anything', async () => {
+    const balance = async () => ((await (await fetch(`${server.url}/v1/usage`, { headers: auth })).json()) as { balance: number }).balance;
+    const before = await balance();
+    const cases: [unknown, RegExp][] = [
+      [{ script: 'cast:\n  Ruby: a red ball\nshots:\n  - Ruby bounse' }, /^script:4: unknown words in prompt: "bounse"/],
+      [{ script: 'shots:\n  - 30s: a red ball bounces' }, /^script:2: seconds must be at most 12 on this server/],
+      [{ script: Array.from({ length: 25 }, () => '- a red ball').join('\n') }, /25 shots; this server makes at most 24/],
+      [{ script: '   ' }, /script must not be empty/],
+      [{ script: 'shots:\n  - a red ball', size: '64x64' }, /size must be one of 32x32, 48x32, 32x48/],
+      [{ script: 'shots:\n  - a red ball', prompt: 'x' }, /prompt/],
+    ];
+    for (const [body, message] of cases) {
+      const r = await post('/v1/stories', body);
+      expect(r.status, JSON.stringify(body)).toBe(400);
+      expect(((await r.json()) as ErrorJson).error.message, JSON.stringify(body)).toMatch(message);
+    }
+    expect(await balance()).toBe(before);
+  });
+});
