@@ -1,5 +1,6 @@
 /**
- * `cinesim generate --server URL`: the same command, run by a Cinesim server instead of a local model.
+ * `cinesim generate --server URL` and `cinesim story --server URL`: the same commands, run by a Cinesim
+ * server instead of a local model (a story is one video there, its film).
  * Create (with an idempotency key, so a retried request never makes two videos) → follow its progress
  * → download the result to `--out` (an MP4 with its metadata sidecar, or a folder with every variant).
  * Interrupting the wait cancels the job on the server (and so refunds it).
@@ -9,12 +10,13 @@ import { stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { CinesimError, ERRORS, invalidArgument } from '../errors.ts';
 import { sidecarPath } from '../media/metadata.ts';
-import { CinesimClient, type CreateVideoParams, type Variant, type Video } from './client.ts';
+import { CinesimClient, type CreateStoryParams, type CreateVideoParams, type Variant, type Video } from './client.ts';
 
 export interface RemoteGenerateOptions {
   readonly server: string;
   readonly apiKey?: string;
-  readonly request: CreateVideoParams;
+  /** A video request, or a story's (`script`). */
+  readonly request: CreateVideoParams | CreateStoryParams;
   /** Picks the size from the model's sizes when the request gives none (`--aspect`). */
   readonly pickSize?: (sizes: [number, number][]) => { width: number; height: number };
   /** `clip.mp4` or `folder/`. */
@@ -28,19 +30,30 @@ export interface RemoteGenerateResult {
   readonly written: string[];
 }
 
-const FOLDER_FILES: readonly [Variant, string][] = [
-  ['video', 'clip.mp4'],
-  ['thumbnail', 'thumbnail.webp'],
-  ['spritesheet', 'spritesheet.png'],
-  ['metadata', 'metadata.json'],
-];
+/** What a folder `--out` gets, named as the local command names them. */
+const FOLDER_FILES: Readonly<Record<'video' | 'story', readonly [Variant, string][]>> = {
+  video: [
+    ['video', 'clip.mp4'],
+    ['thumbnail', 'thumbnail.webp'],
+    ['spritesheet', 'spritesheet.png'],
+    ['metadata', 'metadata.json'],
+  ],
+  story: [
+    ['video', 'film.mp4'],
+    ['spritesheet', 'storyboard.png'],
+    ['thumbnail', 'thumbnail.webp'],
+    ['metadata', 'film.mp4.json'],
+  ],
+};
 
 export async function generateOnServer(options: RemoteGenerateOptions): Promise<RemoteGenerateResult> {
   const folder = await isFolderOutput(options.out);
   const client = new CinesimClient({ baseURL: options.server, apiKey: options.apiKey });
   const request = { ...options.request, size: options.request.size ?? (await pickedSize(client, options)) };
+  const kind = 'script' in request ? 'story' : 'video';
 
-  const created = await client.createVideo(request, { idempotencyKey: randomUUID(), signal: options.signal });
+  const once = { idempotencyKey: randomUUID(), signal: options.signal };
+  const created = 'script' in request ? await client.createStory(request, once) : await client.createVideo(request, once);
   options.onUpdate?.(created);
   let video: Video;
   try {
@@ -56,7 +69,7 @@ export async function generateOnServer(options: RemoteGenerateOptions): Promise<
   }
 
   const targets: [Variant, string][] = folder
-    ? FOLDER_FILES.map(([variant, name]) => [variant, join(options.out, name)])
+    ? FOLDER_FILES[kind].map(([variant, name]) => [variant, join(options.out, name)])
     : [['video', options.out], ['metadata', sidecarPath(options.out)]];
   for (const [variant, path] of targets) await client.downloadTo(video.id, path, variant, options.signal);
   return { video, written: targets.map(([, path]) => path) };

@@ -2,11 +2,12 @@
  * POST /v1/stories over real HTTP: a script in, one video out (the film of its shots), with the checks a
  * script gets before anything is charged.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CinesimClient } from '../../src/client/index.ts';
+import { main } from '../../src/cli/main.ts';
 import { probeVideo } from '../../src/media/decode.ts';
 import type { Video } from '../../src/server/schemas/videos.ts';
 import { startApp, tempDir, type TestApp } from './helpers.ts';
@@ -81,6 +82,20 @@ describe('a story over HTTP', () => {
     const extension = await post('/v1/videos/extensions', { prompt: 'a small red ball bounces on green grass', seconds: '2', steps: 2, video: { id: film.id } });
     expect(extension.status).toBe(200);
     expect((await client.waitForVideo(((await extension.json()) as Video).id)).status).toBe('completed');
+  });
+
+  it('runs `cinesim story --server`: the film comes back into the film folder', async () => {
+    const script = join(out, 'story.txt');
+    await writeFile(script, SCRIPT);
+    const folder = join(out, 'film');
+    const { key } = server.key();
+    const code = await main(['story', script, '--server', server.url, '--api-key', key, '--steps', '2', '--no-audio', '--out', folder, '--quiet']);
+    expect(code).toBe(0);
+    expect(await probeVideo(join(folder, 'film.mp4'))).toMatchObject({ frames: 42, hasAudio: false });
+    expect((await sharp(join(folder, 'storyboard.png')).metadata()).format).toBe('png');
+    expect(JSON.parse(await readFile(join(folder, 'film.mp4.json'), 'utf8'))).toMatchObject({ prompt: 'Ruby', seed: 5 });
+    // what only a local film folder can do is refused, before anything is sent
+    expect(await main(['story', script, '--server', server.url, '--api-key', key, '--reroll', '2', '--out', folder, '--quiet'])).toBe(2);
   });
 
   it('refuses a script with a mistake, naming its line, before charging anything', async () => {

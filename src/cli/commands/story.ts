@@ -24,6 +24,8 @@ interface StoryFlags extends Omit<ClipFlags, 'seconds' | 'fps'> {
   check: boolean;
   probe: string;
   quiet: boolean;
+  server?: string;
+  apiKey?: string;
 }
 
 export function registerStory(program: Command): void {
@@ -48,15 +50,20 @@ export function registerStory(program: Command): void {
     .option('--check', 'afterwards, read each shot with the probe: does every character look as described?', false)
     .option('--probe <name|dir>', 'with --check: the probe that reads the shots', 'probe-shapes')
     .option('--quiet', 'no progress bar or summary; only the written files', false)
+    .option('--server <url>', 'make the film on a Cinesim server (`cinesim serve`, POST /v1/stories) instead of locally')
+    .option('--api-key <key>', 'API key for --server (default: $CINESIM_API_KEY)')
     .addHelpText(
       'after',
       '\nExample script (story.txt):\n' +
         '  title: Ruby\'s evening\n  cast:\n    Ruby: a small red striped ball\n    Max: a large blue square\n  shots:\n' +
         '    - 2s: Ruby bounces on green grass\n    - 3s: Max moves left on green grass, the camera pans left\n' +
         '    - 2s continue: Ruby bounces on green grass\n\n' +
-        'Examples:\n  cinesim story story.txt --out film/\n  cinesim story story.txt --out film/ --reroll 2\n  cinesim story story.txt --dry-run\n',
+        'Examples:\n  cinesim story story.txt --out film/\n  cinesim story story.txt --out film/ --reroll 2\n  cinesim story story.txt --dry-run\n' +
+        '  cinesim story story.txt --out film/ --server http://127.0.0.1:8787\n',
     )
-    .action(async (script: string, flags: StoryFlags) => storyCommand(script, flags));
+    .action(async (script: string, flags: StoryFlags, command: Command) =>
+      flags.server === undefined ? storyCommand(script, flags) : storyRemote(script, flags, command.getOptionValueSource('model') === 'cli'),
+    );
 }
 
 async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void> {
@@ -122,6 +129,52 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
   } finally {
     await pipe.dispose();
   }
+}
+
+/**
+ * `--server`: the script goes to POST /v1/stories (the server checks it line by line) and the film comes back
+ * into the --out folder: film.mp4 with its metadata, storyboard.png, thumbnail.webp. Making shots again from a
+ * film folder, --reroll, --check and --dry-run are the local command's.
+ */
+async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: boolean): Promise<void> {
+  for (const [flag, given] of [['--reroll', flags.reroll.length > 0], ['--check', flags.check], ['--dry-run', flags.dryRun], ['--threads', flags.threads !== undefined]] as const) {
+    if (given) throw invalidArgument(flag, `${flag} is for a local story, not with --server`);
+  }
+  const { steps, guidance, shift, sampler, size, aspect } = parseClipFlags(flags);
+  const script = await readScript(scriptPath);
+  await checkOutFolder(flags.out);
+  const { generateOnServer } = await import('../../client/remote-generate.ts');
+  const progress = new Progress('story', 100, process.stderr, flags.quiet);
+  const interrupt = new AbortController(); // Ctrl-C cancels (and so refunds) the film on the server
+  const onSigint = () => interrupt.abort();
+  process.once('SIGINT', onSigint);
+  const { video, written } = await generateOnServer({
+    server: flags.server!,
+    apiKey: flags.apiKey ?? process.env.CINESIM_API_KEY,
+    request: {
+      script,
+      negative_prompt: flags.negative,
+      model: modelGiven ? flags.model : undefined, // otherwise the server's default
+      seed: flags.seed === undefined ? undefined : parseSeed(flags.seed),
+      steps,
+      guidance,
+      shift,
+      sampler,
+      size: size && `${size.width}x${size.height}`,
+      audio: flags.audio ? undefined : false,
+    },
+    pickSize: aspect && ((sizes) => sizeForAspect(sizes, aspect)),
+    out: flags.out.endsWith('/') ? flags.out : `${flags.out}/`,
+    onUpdate: (v) => progress.update(v.progress, v.status.replace('_', ' '), 100),
+    signal: interrupt.signal,
+  }).finally(() => process.off('SIGINT', onSigint));
+  if (!flags.quiet) {
+    process.stderr.write(
+      `${video.id}: ${video.story?.shots.length ?? 0} shots, ${video.seconds} s of film (${video.frames} frames ${video.size} @ ${video.fps} fps), ` +
+        `seed ${video.seed}, ${video.cost} credits; ${progress.elapsed().toFixed(2)} s in all\n`,
+    );
+  }
+  for (const f of written) process.stdout.write(`${f}\n`);
 }
 
 async function readScript(path: string): Promise<string> {
