@@ -45,6 +45,16 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 describe('a story over HTTP', () => {
   let film: Video;
 
+  it('is checked without being made: the film it would be and its cost, or the mistake with its line', async () => {
+    const response = await post('/v1/stories/check', { script: SCRIPT, steps: 2 });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ object: 'story.plan', model: 'tiny-random', title: 'Ruby', seed: 5, seconds: 5.125, frames: 42, cost: 5.125, shots: [{ index: 1 }, { index: 2, transition: 'continue' }, { index: 3 }] });
+    const bad = await post('/v1/stories/check', { script: 'shots:\n  - a red ball bounse' });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as ErrorJson).error.message).toMatch(/^script:2: unknown words in prompt: "bounse"/);
+    expect((await client.listVideos()).data).toHaveLength(0); // nothing was queued
+  });
+
   it('is one video: the film, charged for its seconds, with its shots planned', async () => {
     const response = await post('/v1/stories', { script: SCRIPT, steps: 2 }, { 'idempotency-key': 'story-1' });
     expect(response.status, await response.clone().text()).toBe(200);

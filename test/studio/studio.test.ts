@@ -173,11 +173,14 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     await modeOption('Story').click();
     await page.locator('#story-script').waitFor();
     expect(await page.locator('#set-seconds').count()).toBe(0); // the shots say their own lengths
+    // checked as it is typed: the server's message for the line, and no Generate until it is fixed
     await page.fill('#story-script', 'shots:\n  - a small red ball bounse');
-    await generate().click();
-    await page.locator('.create-form .error-text', { hasText: 'script:2: unknown words in prompt: "bounse"' }).waitFor();
+    await page.locator('.story-check .error-text', { hasText: 'script:2: unknown words in prompt: "bounse"' }).waitFor();
+    expect(await generate().isDisabled()).toBe(true);
 
     await page.fill('#story-script', 'title: Ruby film\ncast:\n  Ruby: a small red ball\nshots:\n  - 2s: Ruby bounces on green grass\n  - 2s continue: Ruby moves left on green grass');
+    await page.locator('.story-check', { hasText: '2 shots, 4 s of film.' }).waitFor();
+    expect(await page.locator('.create-form .cost-value').textContent()).toMatch(/^4 credits?$/);
     await screenshot(page, '08b-story-mode');
     await generate().click();
     await card('Ruby film').locator('.status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });

@@ -1,7 +1,8 @@
 /** A job record → the API's video object (OpenAI's fields first, Cinesim's beside them). */
 import { fromMilli } from '../accounts/ledger.ts';
+import type { StoryPlan } from '../../story/plan.ts';
 import type { JobRecord } from '../queue/types.ts';
-import type { Video } from '../schemas/videos.ts';
+import type { StoryShot, Video } from '../schemas/videos.ts';
 import { MODE_NAMES } from './plan.ts';
 
 const seconds = (ms: number | null): number | null => (ms === null ? null : Math.floor(ms / 1000));
@@ -37,8 +38,11 @@ export function presentVideo(job: JobRecord): Video {
     cost: fromMilli(job.cost),
     attempts: job.attempts,
     started_at: seconds(job.startedAt),
-    story: p.story
-      ? { title: p.story.title, shots: p.story.shots.map(({ index, text, prompt, seconds, transition, seed }) => ({ index, text, prompt, seconds, transition, seed })) }
-      : null,
+    story: p.story ? { title: p.story.title, shots: presentShots(p.story) } : null,
   };
+}
+
+/** A story plan's shots as the API shows them (the cast lists stay inside). */
+export function presentShots(plan: StoryPlan): StoryShot[] {
+  return plan.shots.map(({ index, text, prompt, seconds, transition, seed }) => ({ index, text, prompt, seconds, transition, seed }));
 }

@@ -7,14 +7,14 @@
 import { createHash } from 'node:crypto';
 import { CinesimError, ERRORS } from '../../errors.ts';
 import type { ConditioningMode } from '../../engine/conditioning.ts';
-import { toMilli } from '../accounts/ledger.ts';
+import { fromMilli, toMilli } from '../accounts/ledger.ts';
 import type { Principal } from '../accounts/keys.ts';
 import type { ServerConfig } from '../config.ts';
 import { newId } from '../ids.ts';
 import type { ModelCatalog, ServedModel } from '../models/catalog.ts';
 import { checkUrlNow } from '../net/fetch.ts';
 import type { InputRole, JobPage, JobParams, JobQueue, JobRecord, ListOptions, StoredFile } from '../queue/types.ts';
-import type { CreateStoryBody, CreateVideoBody, ImageInput, Variant } from '../schemas/videos.ts';
+import type { CreateStoryBody, CreateVideoBody, ImageInput, StoryPlan as StoryPlanBody, Variant } from '../schemas/videos.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { collectUnused } from '../storage/collect.ts';
 import type { LinkSigner, ShareLink } from '../storage/signed-links.ts';
@@ -22,6 +22,7 @@ import { DerivedFiles, isDerivedVariant } from './derived.ts';
 import type { JobEvents } from './events.ts';
 import { storeImageInput, videoInput, type InputContext, type StoredInput } from './inputs.ts';
 import { planGeneration, planStoryGeneration, type GenerationFields } from './plan.ts';
+import { presentShots } from './present.ts';
 
 export interface JobServiceDeps {
   readonly config: ServerConfig;
@@ -72,6 +73,22 @@ export class JobService {
     const planned = planStoryGeneration(model, body, this.deps.config.limits);
     const callbackUrl = body.callback_url === undefined ? undefined : await this.checkCallback(body.callback_url);
     return this.enqueue(principal, model, { ...planned, inputs: [] }, [], { requestHash, callbackUrl, idempotencyKey: options.idempotencyKey });
+  }
+
+  /** What `createStory` would make and charge for this request, planned and checked the same way; nothing is queued. */
+  checkStory(body: CreateStoryBody): StoryPlanBody {
+    const model = this.deps.catalog.get(body.model);
+    const planned = planStoryGeneration(model, body, this.deps.config.limits);
+    return {
+      object: 'story.plan',
+      model: model.name,
+      title: planned.story.title,
+      seed: planned.seed,
+      seconds: planned.seconds,
+      frames: planned.frames,
+      cost: fromMilli(toMilli(planned.seconds * this.deps.config.creditsPerSecond)),
+      shots: presentShots(planned.story),
+    };
   }
 
   /** A new video with the settings (seed, size, inputs, …) of `sourceId` and a new prompt. */

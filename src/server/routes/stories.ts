@@ -1,9 +1,12 @@
-/** /v1/stories: a script in, one video out — the film of its shots, made in order and cut together (src/story). */
+/**
+ * /v1/stories: a script in, one video out — the film of its shots, made in order and cut together (src/story);
+ * /v1/stories/check says what that film would be and cost, without making it.
+ */
 import type { FastifyInstance } from 'fastify';
 import { idempotencyKey } from '../http/idempotency.ts';
 import { presentVideo } from '../jobs/present.ts';
 import { COMMON_ERRORS, ErrorBody } from '../schemas/common.ts';
-import { CreateStoryBody, Video } from '../schemas/videos.ts';
+import { CreateStoryBody, StoryPlan, Video } from '../schemas/videos.ts';
 import type { ZodTypeProvider } from '../schemas/zod-fastify.ts';
 
 export default async function storyRoutes(fastify: FastifyInstance): Promise<void> {
@@ -26,5 +29,19 @@ export default async function storyRoutes(fastify: FastifyInstance): Promise<voi
       const { job } = await app.jobs.createStory(request.principal, request.body, { idempotencyKey: idempotencyKey(request) });
       return presentVideo(job);
     },
+  );
+
+  app.post(
+    '/stories/check',
+    {
+      schema: {
+        summary: 'Check a story script',
+        description: 'Plans the script exactly as `POST /v1/stories` would (the same 400 for a mistake, naming its line) and says what the film would be and cost. Nothing is charged or queued.',
+        tags: ['videos'],
+        body: CreateStoryBody,
+        response: { 200: StoryPlan, ...COMMON_ERRORS },
+      },
+    },
+    async (request) => app.jobs.checkStory(request.body),
   );
 }

@@ -138,6 +138,7 @@ export const StoryShot = z.object({
   transition: z.enum(['cut', 'continue']),
   seed: z.number().int(),
 });
+export type StoryShot = z.input<typeof StoryShot>;
 
 export const Video = z
   .object({
@@ -176,6 +177,21 @@ export const Video = z
   })
   .meta({ id: 'Video' });
 export type Video = z.input<typeof Video>;
+
+/** POST /v1/stories/check: what POST /v1/stories would make, and charge, for a script. */
+export const StoryPlan = z
+  .object({
+    object: z.literal('story.plan'),
+    model: z.string(),
+    title: z.string(),
+    seed: z.number().int(),
+    seconds: z.number().meta({ description: 'Seconds of film (what is charged).' }),
+    frames: z.number().int(),
+    cost: z.number().meta({ description: 'Credits the film would be charged.' }),
+    shots: z.array(StoryShot),
+  })
+  .meta({ id: 'StoryPlan' });
+export type StoryPlan = z.input<typeof StoryPlan>;
 
 export const VideoList = z
   .object({

@@ -5,7 +5,7 @@
  * EventSource cannot send the header either). The same endpoints any client uses; nothing studio-only.
  */
 import { readEvents } from '../../../src/client/sse.ts';
-import type { Model, Preview, PromptCheck, Usage, Variant, Video, VideoList, Vocabulary, World } from './types.ts';
+import type { Model, Preview, PromptCheck, StoryPlan, Usage, Variant, Video, VideoList, Vocabulary, World } from './types.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -87,6 +87,10 @@ export class StudioApi {
 
   createStory(request: StoryRequest, idempotencyKey: string): Promise<Video> {
     return this.json('POST', '/v1/stories', request, { 'idempotency-key': idempotencyKey });
+  }
+
+  checkStory(request: StoryRequest, signal?: AbortSignal): Promise<StoryPlan> {
+    return this.json('POST', '/v1/stories/check', request, {}, signal);
   }
 
   remix(id: string, prompt: string): Promise<Video> {

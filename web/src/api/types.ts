@@ -5,7 +5,7 @@
 export type { Model } from '../../../src/server/schemas/models.ts';
 export type { PromptCheck, Vocabulary } from '../../../src/server/schemas/prompts.ts';
 export type { Usage } from '../../../src/server/schemas/usage.ts';
-export type { Variant, Video, VideoList } from '../../../src/server/schemas/videos.ts';
+export type { StoryPlan, Variant, Video, VideoList } from '../../../src/server/schemas/videos.ts';
 export type { Preview } from '../../../src/server/jobs/previews.ts';
 export type { World } from '../../../src/server/schemas/world.ts';
 

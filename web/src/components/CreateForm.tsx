@@ -14,6 +14,7 @@ import { fitDraft } from '../state/draft.ts';
 import { useJobs } from '../state/jobs.tsx';
 import { usePrefs } from '../state/prefs.tsx';
 import { usePromptCheck } from '../state/prompt-check.ts';
+import { useStoryCheck } from '../state/story-check.ts';
 import { useServer } from '../state/server.tsx';
 import { useToast } from '../state/toasts.tsx';
 import { useVocabulary } from '../state/vocabulary.ts';
@@ -44,14 +45,25 @@ export function CreateForm() {
   const vocabulary = useVocabulary(model?.id);
 
   const story = draft.mode === 'story';
-  // A story's length is known once the server plans it: its cost is shown per second of film.
-  const cost = model && !story ? Number(draft.seconds) * model.credits_per_second : 0;
+  const shared = {
+    negative_prompt: draft.negativePrompt.trim() || undefined,
+    model: model?.id,
+    size: draft.size,
+    fps: draft.fps,
+    seed: draft.seed,
+    steps: draft.steps,
+    guidance: draft.guidance,
+  };
+  // A story's length (and so its cost) is known once the server has planned its script.
+  const storyCheck = useStoryCheck({ ...shared, script: draft.script }, story);
+  const cost = !model ? 0 : story ? storyCheck.plan?.cost ?? 0 : Number(draft.seconds) * model.credits_per_second;
   const balance = usage?.balance ?? null;
 
   const blockers: MessageKey[] = [];
   if (!model) blockers.push('create.blockNoModel');
   if (story) {
     if (draft.script.trim() === '') blockers.push('create.blockScript');
+    else if (storyCheck.error) blockers.push('create.blockScriptInvalid');
   } else if (draft.prompt.trim() === '') blockers.push('create.blockEmpty');
   else if (promptCheck.check && !promptCheck.check.ok) blockers.push('create.blockPrompt');
   if (negativeCheck.check && !negativeCheck.check.ok) blockers.push('create.blockNegative');
@@ -66,15 +78,6 @@ export function CreateForm() {
     if (disabled || !model) return;
     setSubmitting(true);
     setFailure(undefined);
-    const shared = {
-      negative_prompt: draft.negativePrompt.trim() || undefined,
-      model: model.id,
-      size: draft.size,
-      fps: draft.fps,
-      seed: draft.seed,
-      steps: draft.steps,
-      guidance: draft.guidance,
-    };
     const request: CreateRequest = {
       ...shared,
       prompt: draft.prompt.trim(),
@@ -155,6 +158,13 @@ export function CreateForm() {
           <p id="story-help" className="muted small">
             {t('create.scriptHelp')}
           </p>
+          <p className="story-check small" role="status" aria-live="polite">
+            {storyCheck.error ? (
+              <span className="error-text">{storyCheck.error}</span>
+            ) : storyCheck.plan ? (
+              t('create.storyPlan', { shots: storyCheck.plan.shots.length, s: storyCheck.plan.seconds.toFixed(2).replace(/\.?0+$/, '') })
+            ) : null}
+          </p>
         </div>
       ) : (
         <PromptEditor
@@ -196,7 +206,7 @@ export function CreateForm() {
 
       <div className="create-footer">
         <div className="cost" aria-live="polite">
-          {story && model ? (
+          {story && model && !storyCheck.plan ? (
             <span className="muted small">{t('create.storyCost', { credits: credits(model.credits_per_second) })}</span>
           ) : (
             <>

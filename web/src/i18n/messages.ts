@@ -59,6 +59,8 @@ const en = {
   'create.blockNoModel': 'No model is available yet.',
   'create.blockEmpty': 'Write a prompt first.',
   'create.blockScript': 'Write a script first.',
+  'create.blockScriptInvalid': 'Fix the script first.',
+  'create.storyPlan': '{shots} shots, {s} s of film.',
   'create.script': 'Script',
   'create.scriptHelp':
     'A cast (Name: description), then one shot per line: "- 2s: Ruby bounces on green grass". "continue" before the colon opens the shot on the frame before it. The server checks every line before anything is charged.',
@@ -375,6 +377,8 @@ const zh: Readonly<Record<MessageKey, string>> = {
   'create.blockNoModel': '暂无可用模型。',
   'create.blockEmpty': '请先写提示词。',
   'create.blockScript': '请先写剧本。',
+  'create.blockScriptInvalid': '请先修改剧本。',
+  'create.storyPlan': '{shots} 个镜头，成片 {s} 秒。',
   'create.script': '剧本',
   'create.scriptHelp': '先写角色（名字: 描述），再每行一个镜头：“- 2秒: 小红在草地上弹跳”。冒号前写“接续”，镜头从上一个镜头的最后一帧开始。服务器在扣费前逐行检查。',
   'create.storyCost': '按成片秒数计费：每秒 {credits}。',
