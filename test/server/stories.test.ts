@@ -49,6 +49,10 @@ describe('a story over HTTP', () => {
     const response = await post('/v1/stories/check', { script: SCRIPT, steps: 2 });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ object: 'story.plan', model: 'tiny-random', title: 'Ruby', seed: 5, seconds: 5.125, frames: 42, cost: 5.125, shots: [{ index: 1 }, { index: 2, transition: 'continue' }, { index: 3 }] });
+    // the script's seed line wins over the request's seed, as in `cinesim story`; without one, the request's holds
+    const seedOf = async (body: object) => ((await (await post('/v1/stories/check', body)).json()) as { seed: number }).seed;
+    expect(await seedOf({ script: SCRIPT, seed: 99 })).toBe(5);
+    expect(await seedOf({ script: 'shots:\n  - a red ball bounces', seed: 99 })).toBe(99);
     const bad = await post('/v1/stories/check', { script: 'shots:\n  - a red ball bounse' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as ErrorJson).error.message).toMatch(/^script:2: unknown words in prompt: "bounse"/);

@@ -127,7 +127,8 @@ export function planStoryGeneration(model: ServedModel, fields: StoryFields, lim
       defaultSeconds: model.defaultSeconds,
       checkSeconds: (seconds) => void resolveSettings({ prompt: '', seconds, fps, width: size?.width, height: size?.height }, model.manifest),
     },
-    { seed: storySeed(fields.seed ?? script.seed), fps },
+    // The script's own seed line wins, as in `cinesim story`: a studio sends a seed with every request.
+    { seed: storySeed(script.seed ?? fields.seed), fps },
   );
   const shots = plan.shots.map((shot) => {
     const mode: ConditioningMode = shot.transition === 'continue' ? 'firstFrame' : 'none';

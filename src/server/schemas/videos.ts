@@ -68,7 +68,7 @@ export const CreateStoryBody = z
     model: generationFields.model,
     size: generationFields.size,
     fps: generationFields.fps,
-    seed: integerish.optional().meta({ description: 'The story seed (each shot\'s seed derives from it); default the script\'s, else random.' }),
+    seed: integerish.optional().meta({ description: 'The story seed (each shot\'s seed derives from it) when the script has no `seed:` line; default random.' }),
     steps: generationFields.steps,
     guidance: generationFields.guidance,
     shift: generationFields.shift,
