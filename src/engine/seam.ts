@@ -18,6 +18,9 @@
  * the detail part at full weight everywhere (no "still shows it" test): 0.84, but a dark halo trails moving
  * objects. Longer context (the clip's last 17 frames, 4 latent frames of context) made the decoded
  * continuation smoother (1.19 → 1.01) but not what a user sees once matched (0.95), at 2.5× the time.
+ *
+ * A story's `continue` shot is the one-frame case (src/story/film.ts): on the same entries, a 2 s shot then one
+ * continued from its last frame cut at 1.13 → 1.06, the largest step in the 8 frames after the cut 1.32 → 1.28.
  */
 import { frameBytes, makeFrames, type VideoFrames } from '../media/frames.ts';
 

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { soundtrack } from '../audio/index.ts';
 import { generateClip, type ClipProgress } from '../engine/clip.ts';
 import { throwIfAborted } from '../engine/cancel.ts';
+import { matchPrefixSeam } from '../engine/seam.ts';
 import type { VideoPipeline } from '../engine/pipeline.ts';
 import { CinesimError, ERRORS } from '../errors.ts';
 import { concatVideos, makeFrames, sliceVideo, type VideoFrames } from '../media/frames.ts';
@@ -122,8 +123,10 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
       { prompt: shot.prompt, negativePrompt, seed: shot.seed, steps, guidance, shift, sampler, width, height, fps, seconds: shot.seconds, firstFrame },
       { signal: options.signal, onProgress: (p) => progress(p) },
     );
-    const audio = settings.audio ? soundtrack(result.video, { seed: shot.seed }).audio : undefined;
-    await writeClip(result.video, join(out, dir) + '/', {
+    // A continued shot opens on the frame before it, its new frames matched to it as an extension's are.
+    const made = firstFrame ? matchPrefixSeam(firstFrame, result.video) : result.video;
+    const audio = settings.audio ? soundtrack(made, { seed: shot.seed }).audio : undefined;
+    await writeClip(made, join(out, dir) + '/', {
       audio,
       signal: options.signal,
       metadata: {
@@ -135,8 +138,8 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
         settings: { ...result.settings, chunks: result.chunks, story: { title: plan.title, shot: shot.index, line: shot.line, text: shot.text, transition: shot.transition } },
       },
     });
-    shots.push({ index: shot.index, key, dir, frames: result.video.count, reused: false, ms: performance.now() - t0, video: result.video });
-    clips.push({ video: result.video, audio });
+    shots.push({ index: shot.index, key, dir, frames: made.count, reused: false, ms: performance.now() - t0, video: made });
+    clips.push({ video: made, audio });
   }
 
   // The cut: every shot in order; a continued shot's first frame is the last one again, and goes.

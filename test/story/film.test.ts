@@ -68,13 +68,12 @@ describe('makeFilm', () => {
     ]);
     expect(readdirSync(join(out, 'shots'))).toHaveLength(3);
 
-    // The continued shot opens on the frame before it, as the VAE gives that picture back (its own frame 0,
-    // which the film cuts as a repeat).
-    const { vaeEncoder, vaeDecoder } = pipe.components;
+    // The continued shot opens on the frame before it, exactly (its new frames matched to it, engine/seam.ts;
+    // the film cuts that frame as a repeat), not on the VAE's re-decoding of it.
     const last = sliceVideo(result.video, 16, 1);
-    const roundTrip = await vaeDecoder.decode(await vaeEncoder.encode(last), { fps: 8 });
     const opening = await readImage(join(out, record.shots[1].dir, 'frame-0000.png'));
-    expect(Buffer.from(opening.data).equals(Buffer.from(roundTrip.data))).toBe(true);
+    expect(Buffer.from(opening.data).equals(Buffer.from(last.data))).toBe(true);
+    expect(same(sliceVideo(result.shots[1].video, 0, 1), last)).toBe(true);
   });
 
   it('reuses every unchanged shot on a second run, and makes again only an edited one and what continues it', async () => {
