@@ -2,7 +2,8 @@
  * A generation worker (runs in a worker thread, started through ./worker-boot.mjs): keeps one model's
  * pipeline loaded, runs one task at a time, reports progress, writes the clip (with the soundtrack src/audio
  * hears in its frames, unless the request turned it off), its thumbnail,
- * spritesheet and metadata into the task's folder, and answers `done` or `failed`. Generation is CPU
+ * spritesheet and metadata into the task's folder, and answers `done` or `failed`. A story's task makes its
+ * film (src/story) the same way, one shot after another. Generation is CPU
  * work in ONNX Runtime and ffmpeg; off the main thread, the HTTP loop keeps answering status polls.
  */
 import { join } from 'node:path';
