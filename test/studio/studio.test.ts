@@ -194,7 +194,12 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     expect(await player.locator('.shot-list li').allTextContents()).toEqual(['2 s · Ruby bounces on green grass', '2 s ↪ · Ruby moves left on green grass']);
     expect(await player.getByRole('button', { name: 'Remix' }).count()).toBe(0);
     await screenshot(page, '08c-story-film');
-    await page.goto(`${server.url}/#/create`);
+    // Use settings: back in Create's story mode with the film's script (its seed, its shots as asked)
+    await player.getByRole('button', { name: 'Use settings' }).click();
+    await page.locator('label.mode-option.selected', { hasText: 'Story' }).waitFor();
+    expect(await page.inputValue('#story-script')).toBe(
+      `title: Ruby film\nseed: ${film.seed}\nshots:\n  - 2s: a small red ball bounces on green grass\n  - 2s continue: a small red ball moves left on green grass`,
+    );
     await modeOption('Text').click();
   });
 
