@@ -7,13 +7,13 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CinesimClient, readEvents } from '../../src/client/index.ts';
+import { readEvents, type CinesimClient } from '../../src/client/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { probeVideo } from '../../src/media/decode.ts';
 import type { Video } from '../../src/server/schemas/videos.ts';
 import { LinkSigner } from '../../src/server/storage/signed-links.ts';
 import { loadServerSecret } from '../../src/server/storage/secrets.ts';
-import { PROMPT, startApp, tempDir, type TestApp } from './helpers.ts';
+import { PROMPT, startWithClient, type TestApp } from './helpers.ts';
 
 let server: TestApp;
 let auth: { authorization: string };
@@ -21,11 +21,7 @@ let client: CinesimClient;
 let out: string;
 
 beforeAll(async () => {
-  server = await startApp();
-  const key = server.key({ credits: 100 });
-  auth = key.headers;
-  client = new CinesimClient({ baseURL: server.url, apiKey: key.key });
-  out = await tempDir();
+  ({ server, auth, client, out } = await startWithClient());
 });
 
 async function post(path: string, body: unknown): Promise<Response> {

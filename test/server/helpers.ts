@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { afterAll } from 'vitest';
+import { CinesimClient } from '../../src/client/index.ts';
 import { buildApp, type CreateKeyOptions, type ServerConfigInput } from '../../src/server/index.ts';
 import type { Video } from '../../src/server/schemas/videos.ts';
 
@@ -92,4 +93,11 @@ export function createVideo(app: FastifyInstance, headers: Record<string, string
 /** The `{error}` body of a response, for status + code + param checks. */
 export function errorOf(response: { json(): unknown }): { code: string; message: string; param: string | null } {
   return (response.json() as { error: { code: string; message: string; param: string | null } }).error;
+}
+
+/** The end-to-end setup: a listening app, a key with 100 credits, its headers and typed client, a temp folder. */
+export async function startWithClient(): Promise<{ server: TestApp; auth: { authorization: string }; client: CinesimClient; out: string }> {
+  const server = await startApp();
+  const key = server.key({ credits: 100 });
+  return { server, auth: key.headers, client: new CinesimClient({ baseURL: server.url, apiKey: key.key }), out: await tempDir() };
 }

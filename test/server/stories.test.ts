@@ -6,11 +6,11 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CinesimClient } from '../../src/client/index.ts';
+import type { CinesimClient } from '../../src/client/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { probeVideo } from '../../src/media/decode.ts';
 import type { Video } from '../../src/server/schemas/videos.ts';
-import { startApp, tempDir, type TestApp } from './helpers.ts';
+import { startWithClient, type TestApp } from './helpers.ts';
 
 const SCRIPT = [
   'title: Ruby',
@@ -31,11 +31,7 @@ let client: CinesimClient;
 let out: string;
 
 beforeAll(async () => {
-  server = await startApp();
-  const key = server.key({ credits: 100 });
-  auth = key.headers;
-  client = new CinesimClient({ baseURL: server.url, apiKey: key.key });
-  out = await tempDir();
+  ({ server, auth, client, out } = await startWithClient());
 });
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {

@@ -5,6 +5,7 @@
  */
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import type { Video } from '../../client/client.ts';
 import type { ReferenceInput } from '../../engine/reference.ts';
 import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
 import type { VideoFrames } from '../../media/frames.ts';
@@ -43,20 +44,16 @@ export interface GenerateFlags {
 }
 
 export function registerGenerate(program: Command): void {
-  program
-    .command('generate')
-    .description('Generate a video from a prompt with a local model')
-    .argument('<prompt>', 'what to show, in English or Chinese (see `cinesim world vocab`)')
+  withClipOptions(
+    program
+      .command('generate')
+      .description('Generate a video from a prompt with a local model')
+      .argument('<prompt>', 'what to show, in English or Chinese (see `cinesim world vocab`)'),
+  )
     .option('--model <name|dir>', 'model name under models/ or a model folder', DEFAULT_MODEL)
     .option('--seed <n>', 'noise seed [integer] (default: random, printed)')
-    .option('--steps <n>', 'denoising steps [integer] (default: the model\'s)')
-    .option('--guidance <g>', 'classifier-free guidance scale [number] (default: the model\'s; 1 = off)')
-    .option('--shift <s>', 'timestep shift [number] (default: the model\'s)')
-    .option('--sampler <name>', 'euler | heun (default: the model\'s)')
     .option('--seconds <s>', 'duration [number] (default: the model\'s training length)')
     .option('--fps <n>', 'frames per second [integer] (default: the model\'s)')
-    .option('--size <WxH>', 'frame size [WxH] (default: the model\'s default size)')
-    .option('--aspect <ratio>', 'pick the model size with this aspect ratio: 1:1 | 16:9 | 9:16')
     .option('--negative <text>', 'negative prompt: what to steer away from')
     .option('--out <path>', 'clip.mp4 | clip.webp | clip.gif | sheet.png | folder/ (PNG frames, clip.mp4, metadata.json)', 'clip.mp4')
     .option('--threads <n>', 'CPU threads for inference [integer] (default: all cores)')
@@ -264,18 +261,43 @@ async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: 
     if (value !== undefined) throw invalidArgument(flag, `${flag} applies to local generation, not with --server`);
   }
   if (flags.reference.length > 0) throw invalidArgument('--reference', '--reference is not supported with --server yet');
-  const { steps, guidance, shift, sampler, seconds, fps, size, aspect } = parseClipFlags(flags);
+  const { seconds, fps } = parseClipFlags(flags);
+  const { video, written, elapsed } = await runOnServer('generate', flags, modelGiven, { prompt, seconds, fps }, flags.out);
+  if (!flags.quiet) {
+    process.stderr.write(
+      `${video.id}: ${video.frames} frames ${video.size} @ ${video.fps} fps (${video.seconds} s), seed ${video.seed}, ` +
+        `${video.steps} ${video.sampler} steps, guidance ${video.guidance}, ${video.cost} credits; ${elapsed.toFixed(2)} s in all\n`,
+    );
+  }
+  for (const f of written) process.stdout.write(`${f}\n`);
+}
+
+/** The flags every `--server` command shares. */
+export type ServerFlags = Pick<GenerateFlags, 'server' | 'apiKey' | 'quiet' | 'model' | 'negative' | 'seed' | 'audio'> & ClipFlags;
+
+/**
+ * A video (`prompt`) or a story's film (`script`) made by a Cinesim server, into `out` (client/remote-generate.ts):
+ * the request's shared fields from the flags, a progress bar that follows the job, and Ctrl-C cancelling it on the
+ * server (and so refunding it).
+ */
+export async function runOnServer(
+  label: string,
+  flags: ServerFlags,
+  modelGiven: boolean,
+  what: { prompt: string; seconds?: number; fps?: number } | { script: string },
+  out: string,
+): Promise<{ video: Video; written: string[]; elapsed: number }> {
+  const { steps, guidance, shift, sampler, size, aspect } = parseClipFlags(flags);
   const { generateOnServer } = await import('../../client/remote-generate.ts');
-  const progress = new Progress('generate', 100, process.stderr, flags.quiet);
-  const t0 = performance.now();
-  const interrupt = new AbortController(); // Ctrl-C cancels (and so refunds) the job on the server
+  const progress = new Progress(label, 100, process.stderr, flags.quiet);
+  const interrupt = new AbortController();
   const onSigint = () => interrupt.abort();
   process.once('SIGINT', onSigint);
   const { video, written } = await generateOnServer({
     server: flags.server!,
     apiKey: flags.apiKey ?? process.env.CINESIM_API_KEY,
     request: {
-      prompt,
+      ...what,
       negative_prompt: flags.negative,
       model: modelGiven ? flags.model : undefined, // otherwise the server's default
       seed: flags.seed === undefined ? undefined : parseSeed(flags.seed),
@@ -283,26 +305,29 @@ async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: 
       guidance,
       shift,
       sampler,
-      seconds,
-      fps,
       size: size && `${size.width}x${size.height}`,
       audio: flags.audio ? undefined : false, // the server's default is sound, as here
     },
     pickSize: aspect && ((sizes) => sizeForAspect(sizes, aspect)),
-    out: flags.out,
+    out,
     onUpdate: (v) => progress.update(v.progress, v.status.replace('_', ' '), 100),
     signal: interrupt.signal,
   }).finally(() => process.off('SIGINT', onSigint));
-  if (!flags.quiet) {
-    process.stderr.write(
-      `${video.id}: ${video.frames} frames ${video.size} @ ${video.fps} fps (${video.seconds} s), seed ${video.seed}, ` +
-        `${video.steps} ${video.sampler} steps, guidance ${video.guidance}, ${video.cost} credits; ${((performance.now() - t0) / 1000).toFixed(2)} s in all\n`,
-    );
-  }
-  for (const f of written) process.stdout.write(`${f}\n`);
+  return { video, written, elapsed: progress.elapsed() };
 }
 
 export type ClipFlags = Pick<GenerateFlags, 'steps' | 'guidance' | 'shift' | 'sampler' | 'seconds' | 'fps' | 'size' | 'aspect'>;
+
+/** The sampling and frame options that generate, story and batch share (parsed by `parseClipFlags`). */
+export function withClipOptions(command: Command): Command {
+  return command
+    .option('--steps <n>', 'denoising steps [integer] (default: the model\'s)')
+    .option('--guidance <g>', 'classifier-free guidance scale [number] (default: the model\'s; 1 = off)')
+    .option('--shift <s>', 'timestep shift [number] (default: the model\'s)')
+    .option('--sampler <name>', 'euler | heun (default: the model\'s)')
+    .option('--size <WxH>', 'frame size [WxH] (default: the model\'s default size)')
+    .option('--aspect <ratio>', 'pick the model size with this aspect ratio: 1:1 | 16:9 | 9:16');
+}
 
 /** The longest clip (or story shot) the CLI makes: an hour. */
 export const MAX_CLIP_SECONDS = 3600;

@@ -6,11 +6,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
+import { invalidArgument } from '../../errors.ts';
 import type { StoryPlan, StoryRecord } from '../../story/index.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
+import { readTextArgument } from '../input.ts';
 import { Progress } from '../progress.ts';
-import { DEFAULT_MODEL, MAX_CLIP_SECONDS, parseClipFlags, sizeForAspect, type ClipFlags } from './generate.ts';
+import { DEFAULT_MODEL, withClipOptions, MAX_CLIP_SECONDS, parseClipFlags, runOnServer, sizeForAspect, type ClipFlags } from './generate.ts';
 
 interface StoryFlags extends Omit<ClipFlags, 'seconds' | 'fps'> {
   out: string;
@@ -29,19 +30,15 @@ interface StoryFlags extends Omit<ClipFlags, 'seconds' | 'fps'> {
 }
 
 export function registerStory(program: Command): void {
-  program
-    .command('story')
-    .description('Make a film from a story script: a cast described once, shots that name it (docs/STORY.md)')
-    .argument('<script>', 'the story script (a text file; - reads standard input)')
+  withClipOptions(
+    program
+      .command('story')
+      .description('Make a film from a story script: a cast described once, shots that name it (docs/STORY.md)')
+      .argument('<script>', 'the story script (a text file; - reads standard input)'),
+  )
     .option('--out <folder>', 'the film folder: film.mp4, storyboard.png, story.json, shots/', 'film/')
     .option('--model <name|dir>', 'model name under models/ or a model folder', DEFAULT_MODEL)
     .option('--seed <n>', 'story seed [integer] (default: the script\'s, else the folder\'s last, else random)')
-    .option('--steps <n>', 'denoising steps [integer] (default: the model\'s)')
-    .option('--guidance <g>', 'classifier-free guidance scale [number] (default: the model\'s)')
-    .option('--shift <s>', 'timestep shift [number] (default: the model\'s)')
-    .option('--sampler <name>', 'euler | heun (default: the model\'s)')
-    .option('--size <WxH>', 'frame size [WxH] (default: the model\'s default size)')
-    .option('--aspect <ratio>', 'pick the model size with this aspect ratio: 1:1 | 16:9 | 9:16')
     .option('--negative <text>', 'negative prompt for every shot')
     .option('--reroll <n>', 'make shot n again with a new seed (repeatable)', (v: string, all: string[]) => [...all, v], [])
     .option('--threads <n>', 'CPU threads for inference [integer] (default: all cores)')
@@ -75,7 +72,7 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
   const story = await import('../../story/index.ts');
   const engine = await import('../../engine/index.ts');
   const source = scriptPath === '-' ? 'stdin' : basename(scriptPath);
-  const script = story.parseStory(await readScript(scriptPath), source);
+  const script = story.parseStory(await readTextArgument(scriptPath, 'the script', 'script'), source);
   for (const n of rerolls) if (n > script.shots.length) throw invalidArgument('--reroll', `--reroll ${n}: the script has ${script.shots.length} shots`);
 
   const manifest = engine.requireKind(await engine.loadManifest(await engine.resolveModel(flags.model)), 'video', flags.model);
@@ -140,53 +137,18 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
   for (const [flag, given] of [['--reroll', flags.reroll.length > 0], ['--check', flags.check], ['--dry-run', flags.dryRun], ['--threads', flags.threads !== undefined]] as const) {
     if (given) throw invalidArgument(flag, `${flag} is for a local story, not with --server`);
   }
-  const { steps, guidance, shift, sampler, size, aspect } = parseClipFlags(flags);
-  const script = await readScript(scriptPath);
+  const script = await readTextArgument(scriptPath, 'the script', 'script');
   await checkOutFolder(flags.out);
-  const { generateOnServer } = await import('../../client/remote-generate.ts');
-  const progress = new Progress('story', 100, process.stderr, flags.quiet);
-  const interrupt = new AbortController(); // Ctrl-C cancels (and so refunds) the film on the server
-  const onSigint = () => interrupt.abort();
-  process.once('SIGINT', onSigint);
-  const { video, written } = await generateOnServer({
-    server: flags.server!,
-    apiKey: flags.apiKey ?? process.env.CINESIM_API_KEY,
-    request: {
-      script,
-      negative_prompt: flags.negative,
-      model: modelGiven ? flags.model : undefined, // otherwise the server's default
-      seed: flags.seed === undefined ? undefined : parseSeed(flags.seed),
-      steps,
-      guidance,
-      shift,
-      sampler,
-      size: size && `${size.width}x${size.height}`,
-      audio: flags.audio ? undefined : false,
-    },
-    pickSize: aspect && ((sizes) => sizeForAspect(sizes, aspect)),
-    out: flags.out.endsWith('/') ? flags.out : `${flags.out}/`,
-    onUpdate: (v) => progress.update(v.progress, v.status.replace('_', ' '), 100),
-    signal: interrupt.signal,
-  }).finally(() => process.off('SIGINT', onSigint));
+  const { video, written, elapsed } = await runOnServer('story', flags, modelGiven, { script }, flags.out.endsWith('/') ? flags.out : `${flags.out}/`);
   if (!flags.quiet) {
     process.stderr.write(
       `${video.id}: ${video.story?.shots.length ?? 0} shots, ${video.seconds} s of film (${video.frames} frames ${video.size} @ ${video.fps} fps), ` +
-        `seed ${video.seed}, ${video.cost} credits; ${progress.elapsed().toFixed(2)} s in all\n`,
+        `seed ${video.seed}, ${video.cost} credits; ${elapsed.toFixed(2)} s in all\n`,
     );
   }
   for (const f of written) process.stdout.write(`${f}\n`);
 }
 
-async function readScript(path: string): Promise<string> {
-  try {
-    if (path !== '-') return await readFile(path, 'utf8');
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString('utf8');
-  } catch (cause) {
-    throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${path}: cannot read the script (${(cause as Error).message})`, { param: 'script', cause });
-  }
-}
 
 /** The film folder may exist (a run again reuses its shots) but must be a folder: refused before any model loads. */
 async function checkOutFolder(out: string): Promise<void> {
