@@ -11,6 +11,7 @@ import { registerGenerate } from './commands/generate.ts';
 import { registerKeys } from './commands/keys.ts';
 import { registerPlay } from './commands/play.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerBatch } from './commands/batch.ts';
 import { registerStory } from './commands/story.ts';
 import { registerWorld } from './commands/world.ts';
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(str) });
   registerGenerate(program);
   registerStory(program);
+  registerBatch(program);
   registerWorld(program);
   registerPlay(program);
   registerEval(program);

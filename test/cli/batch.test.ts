@@ -1,0 +1,69 @@
+/**
+ * `cinesim batch` as a user runs it: a real process on the tiny model, a list in, a folder of MP4s with sound,
+ * an overview and batch.json out; a run again keeps what is made; a mistake names its line and exits 2.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BatchRecord } from '../../src/batch/index.ts';
+import { probeVideo } from '../../src/media/index.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const work = mkdtempSync(join(tmpdir(), 'cinesim-batch-'));
+const TINY = join(root, 'test', 'fixtures', 'tiny-model');
+const at = (name: string) => join(work, name);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function batch(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/cinesim.mjs', 'batch', ...args, '--model', TINY, '--steps', '2'], { cwd: root, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('cinesim batch', () => {
+  const out = at('ads/');
+  const record = () => JSON.parse(readFileSync(join(out, 'batch.json'), 'utf8')) as BatchRecord;
+
+  it('makes every line in its variants, with sound, an overview a row per line, and the record', async () => {
+    writeFileSync(at('list.txt'), 'a small red ball bounces on green grass\n# skipped\n{"prompt": "一个黄色的星星在夜空中旋转", "seed": 7, "seconds": 1}\n');
+    const r = batch(at('list.txt'), '--variants', '2', '--seed', '3', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/4 clips \(2 prompts × 2\)/);
+    expect(r.stdout.trim().split('\n')).toEqual([join(out, 'overview.png'), join(out, 'batch.json')]);
+    const clips = record().clips;
+    expect(clips.map((c) => [c.line, c.variant, c.file, c.reused])).toEqual([
+      [1, 1, '001-a-small-red-ball-bounces-on-green-grass.mp4', false],
+      [1, 2, '002-a-small-red-ball-bounces-on-green-grass.mp4', false],
+      [3, 1, '003.mp4', false],
+      [3, 2, '004.mp4', false],
+    ]);
+    expect(clips[2].seed).toBe(7);
+    const info = await Promise.all(clips.map((c) => probeVideo(join(out, c.file))));
+    expect(info.map((i) => [i.frames, i.hasAudio])).toEqual([[17, true], [17, true], [9, true], [9, true]]);
+    const overview = await sharp(join(out, 'overview.png')).metadata();
+    expect(overview.width! / overview.height!).toBeCloseTo(1, 1); // 2 columns (the variants) × 2 rows (the lines)
+  }, 60_000);
+
+  it('keeps what is made on a run again (the folder keeps its seed), and makes only a new line', () => {
+    writeFileSync(at('list.txt'), 'a small blue square falls at night\na small red ball bounces on green grass\n{"prompt": "一个黄色的星星在夜空中旋转", "seed": 7, "seconds": 1}\n');
+    const r = batch(at('list.txt'), '--variants', '2', '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/6 clips: made 2, kept 4/);
+    expect(record().seed).toBe(3);
+    expect(readdirSync(out).filter((f) => f.endsWith('.mp4'))).toHaveLength(6);
+  }, 60_000);
+
+  it('checks every line before the model runs: a mistake names its line and exits 2; --dry-run makes nothing', () => {
+    writeFileSync(at('bad.txt'), 'a small red ball bounces\na red bal\n');
+    const bad = batch(at('bad.txt'), '--out', at('bad/'));
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/bad\.txt:2: unknown words in prompt: "bal"/)]);
+    expect(existsSync(at('bad/'))).toBe(false);
+    const dry = batch(at('list.txt'), '--variants', '3', '--dry-run', '--out', at('dry/'));
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stderr).toMatch(/9 clips \(3 prompts × 3\)/);
+    expect(dry.stderr).toMatch(/001-a-small-blue-square-falls-at-night\.mp4 {2}seed \d+: a small blue square falls at night/);
+    expect(existsSync(at('dry/'))).toBe(false);
+  });
+});
