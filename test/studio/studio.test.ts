@@ -168,6 +168,21 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     await modeOption('Text').click();
   });
 
+  it('makes variants: one Generate, a video per seed from the one given', async () => {
+    const prompt = 'a large green square moves right at night';
+    await page.goto(`${server.url}/#/create`);
+    await typePrompt(prompt);
+    await page.selectOption('#set-variants', '2');
+    await page.fill('#set-seed', '500');
+    await generate().click();
+    await page.locator('.toast', { hasText: '2 videos queued' }).waitFor();
+    await card(prompt).locator('.status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    await page.locator('li.job-card', { hasText: prompt }).nth(1).locator('.status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    const made = (await videos()).filter((v) => v.prompt === prompt);
+    expect(made.map((v) => v.seed).sort()).toEqual([500, 501]);
+    await page.selectOption('#set-variants', '1');
+  });
+
   it('makes a film from a story script: a bad line as the server names it, then the film with its shots', async () => {
     await page.goto(`${server.url}/#/create`);
     await modeOption('Story').click();

@@ -56,7 +56,7 @@ export function CreateForm() {
   };
   // A story's length (and so its cost) is known once the server has planned its script.
   const storyCheck = useStoryCheck({ ...shared, script: draft.script }, story);
-  const cost = !model ? 0 : story ? storyCheck.plan?.cost ?? 0 : Number(draft.seconds) * model.credits_per_second;
+  const cost = !model ? 0 : story ? storyCheck.plan?.cost ?? 0 : Number(draft.seconds) * model.credits_per_second * draft.variants;
   const balance = usage?.balance ?? null;
 
   const blockers: MessageKey[] = [];
@@ -93,9 +93,12 @@ export function CreateForm() {
             : undefined,
       extend_video_id: draft.mode === 'extend' ? draft.extendId : undefined,
     };
+    // Variants: the same request with seeds seed, seed + 1, … (each its own video and idempotency key).
+    const seeds = Array.from({ length: story ? 1 : draft.variants }, (_, k) => (draft.seed + k) % 2 ** 32);
     try {
-      await (story ? jobs.createStory({ ...shared, script: draft.script }) : jobs.create(request));
-      notify(t('toast.queued'), 'success');
+      if (story) await jobs.createStory({ ...shared, script: draft.script });
+      else for (const seed of seeds) await jobs.create({ ...request, seed });
+      notify(seeds.length > 1 ? t('toast.queuedMany', { n: seeds.length }) : t('toast.queued'), 'success');
       if (!draft.seedLocked) updateDraft({ seed: randomSeed() });
     } catch (error) {
       setFailure((error as Error).message);

@@ -6,7 +6,7 @@
 import type { Model } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { aspectLabel, randomSeed, sizeLabel } from '../lib/format.ts';
-import { fpsChoices, type Draft } from '../state/draft.ts';
+import { fpsChoices, VARIANT_CHOICES, type Draft } from '../state/draft.ts';
 import { Icon } from './Icon.tsx';
 
 interface Props {
@@ -113,6 +113,18 @@ export function GenerationSettings({ model, draft, onChange, story = false }: Pr
             </button>
           </div>
         </div>
+        {story ? null : (
+          <div className="field">
+            <label htmlFor="set-variants">{t('settings.variants')}</label>
+            <select id="set-variants" value={draft.variants} onChange={(e) => onChange({ variants: Number(e.target.value) })} title={t('settings.variantsHint')}>
+              {VARIANT_CHOICES.map((n) => (
+                <option key={n} value={n}>
+                  {n}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div className="field">
           <label htmlFor="set-steps">{t('settings.steps')}</label>
           <input id="set-steps" type="number" min={1} max={100} value={draft.steps ?? ''} onChange={(e) => onChange({ steps: positiveInt(e.target.valueAsNumber) })} />

@@ -258,6 +258,9 @@ const en = {
   'usage.videos': 'Videos',
 
   'toast.queued': 'Queued. Watch it in the queue.',
+  'toast.queuedMany': '{n} videos queued. Watch them in the queue.',
+  'settings.variants': 'Variants',
+  'settings.variantsHint': 'Videos one Generate makes, with seeds seed, seed + 1, …',
   'toast.completed': 'Done: “{prompt}”',
   'toast.failed': 'Failed: “{prompt}”',
   'toast.cancelled': 'Cancelled; the credits were refunded.',
@@ -575,6 +578,9 @@ const zh: Readonly<Record<MessageKey, string>> = {
   'usage.videos': '视频',
 
   'toast.queued': '已加入队列，可在队列中查看进度。',
+  'toast.queuedMany': '已将 {n} 个视频加入队列，可在队列中查看进度。',
+  'settings.variants': '变体数',
+  'settings.variantsHint': '一次生成的视频数，种子依次为 seed、seed + 1……',
   'toast.completed': '已完成：“{prompt}”',
   'toast.failed': '失败：“{prompt}”',
   'toast.cancelled': '已取消，积分已退还。',

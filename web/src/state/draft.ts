@@ -22,7 +22,12 @@ export interface Draft {
   readonly guidance?: number;
   /** The video an extension continues. */
   readonly extendId?: string;
+  /** Videos one Generate makes: the same request with seeds seed, seed + 1, … */
+  readonly variants: number;
 }
+
+/** Variant counts offered. */
+export const VARIANT_CHOICES = [1, 2, 4, 8] as const;
 
 export const EMPTY_DRAFT: Draft = {
   mode: 'text-to-video',
@@ -39,6 +44,7 @@ export const EMPTY_DRAFT: Draft = {
   negativePrompt: '',
   seed: randomSeed(),
   seedLocked: false,
+  variants: 1,
 };
 
 /** The draft made valid for `model`: values it cannot take fall back to its defaults. */
@@ -77,6 +83,7 @@ export function draftFromVideo(video: Video, seedLocked = true): Draft {
     seedLocked,
     steps: video.steps,
     guidance: video.guidance,
+    variants: 1,
   };
 }
 
@@ -116,5 +123,6 @@ export function parseDraft(value: unknown): Draft {
     steps: num(v.steps),
     guidance: num(v.guidance),
     extendId: str(v.extendId),
+    variants: (VARIANT_CHOICES as readonly number[]).includes(v.variants as number) ? (v.variants as number) : 1,
   };
 }
