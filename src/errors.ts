@@ -87,6 +87,22 @@ export function isCinesimError(e: unknown): e is CinesimError {
   return e instanceof CinesimError;
 }
 
+/**
+ * The same error said of where it happened: `prefix` before its message (`suffix` after), under `param`, with
+ * its kind, details (and `details` added) and itself as the cause. Anything but a CinesimError is returned as
+ * it is. A script's line (`story.txt:4: `) or a request field (`negative_prompt: `) is put on a check that does
+ * not know where its input came from.
+ */
+export function rephrased(error: unknown, where: { prefix: string; suffix?: string; param: string; details?: Record<string, unknown> }): unknown {
+  if (!isCinesimError(error)) return error;
+  const kind = { code: error.code, status: error.status, exitCode: error.exitCode };
+  return new CinesimError(kind, `${where.prefix}${error.message}${where.suffix ?? ''}`, {
+    param: where.param,
+    details: error.details || where.details ? { ...error.details, ...where.details } : undefined,
+    cause: error,
+  });
+}
+
 export function invalidArgument(param: string, message: string): CinesimError {
   return new CinesimError(ERRORS.INVALID_ARGUMENT, message, { param });
 }

@@ -7,7 +7,7 @@
  *   # a comment
  *   {"prompt": "a blue square falls at night", "seed": 7, "seconds": 4}
  */
-import { CinesimError, ERRORS, isCinesimError } from '../errors.ts';
+import { CinesimError, ERRORS, rephrased } from '../errors.ts';
 import { Rng } from '../util/random.ts';
 
 /** One clip to make. */
@@ -51,8 +51,7 @@ export function parseBatch(text: string, source: string, model: BatchModel, opti
     try {
       fn();
     } catch (error) {
-      if (!isCinesimError(error)) throw error;
-      throw new CinesimError({ code: error.code, status: error.status, exitCode: error.exitCode }, `${source}:${line}: ${error.message}`, { param: 'list', details: { line } });
+      throw rephrased(error, { prefix: `${source}:${line}: `, param: 'list', details: { line } });
     }
   };
   const items: BatchItem[] = [];

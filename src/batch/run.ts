@@ -93,9 +93,10 @@ export async function makeBatch(pipe: VideoPipeline, items: readonly BatchItem[]
       fps: settings.fps,
     };
     const recorded = { ...resolveSettings(request, pipe.manifest), audio: settings.audio };
-    const kept = earlier.get(JSON.stringify(recorded));
+    const key = JSON.stringify(recorded);
+    const kept = earlier.get(key);
     if (kept) {
-      earlier.delete(JSON.stringify(recorded)); // a repeated request is made again, with its own file
+      earlier.delete(key); // a repeated request is made again, with its own file
       progress({ stage: 'reuse', step: 1, total: 1 });
       const video = await decodeVideo(join(out, kept), { size: { width: settings.width, height: settings.height } });
       clips.push({ ...item, file: kept, frames: video.count, reused: true, ms: 0 });

@@ -4,7 +4,7 @@
  * model's vocabulary with the script line it came from, a length and a seed per shot. Nothing runs here:
  * `cinesim story --dry-run` prints this plan.
  */
-import { isCinesimError, CinesimError, ERRORS } from '../errors.ts';
+import { CinesimError, ERRORS, rephrased } from '../errors.ts';
 import { Rng } from '../util/random.ts';
 import { parsePrompt } from '../world/parser.ts';
 import type { CastMember, StoryScript, Transition } from './script.ts';
@@ -56,13 +56,13 @@ export function planStory(script: StoryScript, model: PlanModel, options: PlanOp
     try {
       model.tokenizer.encode(prompt);
     } catch (error) {
-      throw located(error, at(shot.line), cast.length > 0 ? ` (as "${prompt}")` : '');
+      throw rephrased(error, { prefix: at(shot.line), suffix: cast.length > 0 ? ` (as "${prompt}")` : '', param: 'script' });
     }
     const seconds = shot.seconds ?? model.defaultSeconds;
     try {
       model.checkSeconds(seconds);
     } catch (error) {
-      throw located(error, at(shot.line), '');
+      throw rephrased(error, { prefix: at(shot.line), param: 'script' });
     }
     return {
       index: shot.index,
@@ -114,18 +114,8 @@ function checkCastMember(member: CastMember, model: PlanModel, at: string): void
       throw new CinesimError(ERRORS.PROMPT_INVALID, `describes ${objects.length} objects; a character is one ("a small red striped ball")`);
     }
   } catch (error) {
-    throw located(error, `${at}${member.name}: `, '');
+    throw rephrased(error, { prefix: `${at}${member.name}: `, param: 'script' });
   }
-}
-
-/** The same error, its message prefixed with where in the script it came from. */
-function located(error: unknown, prefix: string, suffix: string): unknown {
-  if (!isCinesimError(error)) return error;
-  return new CinesimError({ code: error.code, status: error.status, exitCode: error.exitCode }, `${prefix}${error.message}${suffix}`, {
-    param: 'script',
-    details: error.details,
-    cause: error,
-  });
 }
 
 function escape(text: string): string {

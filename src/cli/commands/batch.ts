@@ -3,14 +3,12 @@
  * `--variants` versions, made on one loaded model into a folder with an overview sheet and batch.json. Every
  * line is checked before the model runs; a run again keeps the clips already made.
  */
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { invalidArgument } from '../../errors.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
-import { readTextArgument } from '../input.ts';
+import { checkOutFolder, readTextArgument } from '../input.ts';
 import { Progress } from '../progress.ts';
-import { DEFAULT_MODEL, withClipOptions, parseClipFlags, sizeForAspect, type ClipFlags } from './generate.ts';
+import { DEFAULT_MODEL, frameSize, parseClipFlags, withClipOptions, type ClipFlags } from './generate.ts';
 
 interface BatchFlags extends ClipFlags {
   out: string;
@@ -55,8 +53,7 @@ async function batchCommand(listPath: string, flags: BatchFlags): Promise<void> 
   const { steps, guidance, shift, sampler, seconds, size, aspect } = parseClipFlags(flags);
   const variants = parseNumber(flags.variants, '--variants', { min: 1, max: 100, integer: true });
   const threads = optionalNumber(flags.threads, '--threads', { min: 1, max: 256, integer: true });
-  const found = await stat(flags.out).catch(() => undefined);
-  if (found && !found.isDirectory()) throw invalidArgument('--out', `${flags.out} is a file; --out names the batch folder`);
+  await checkOutFolder(flags.out, 'the batch folder');
 
   const batch = await import('../../batch/index.ts');
   // Without --seed, the folder's last batch seed: a run again (or a longer list) keeps the clips made.
@@ -64,7 +61,7 @@ async function batchCommand(listPath: string, flags: BatchFlags): Promise<void> 
   const engine = await import('../../engine/index.ts');
   const manifest = engine.requireKind(await engine.loadManifest(await engine.resolveModel(flags.model)), 'video', flags.model);
   const { formats } = manifest;
-  const { width, height } = size ?? (aspect ? sizeForAspect(formats.sizes, aspect) : { width: formats.defaultSize[0], height: formats.defaultSize[1] });
+  const { width, height } = frameSize(formats, size, aspect);
   const fps = formats.fps;
   const checkSeconds = (s: number) => void engine.resolveSettings({ prompt: '', seconds: s, fps, width, height }, manifest);
   if (seconds !== undefined) checkSeconds(seconds);

@@ -110,7 +110,7 @@ async function generateCommand(prompt: string, flags: GenerateFlags): Promise<vo
   try {
     const formats = pipe.manifest.formats;
     const extend = flags.extend ? await readExtendClip(flags.extend, formats, media) : undefined;
-    const { width, height } = extend ?? size ?? (aspect ? sizeForAspect(formats.sizes, aspect) : { width: formats.defaultSize[0], height: formats.defaultSize[1] });
+    const { width, height } = extend ?? frameSize(formats, size, aspect);
     const fpsUsed = extend?.fps ?? fps ?? formats.fps;
     const nativeSeconds = (formats.frames - 1) / formats.fps;
     const newSeconds = seconds ?? nativeSeconds;
@@ -348,6 +348,15 @@ export function parseClipFlags(flags: ClipFlags) {
 }
 
 /** The model's trained size whose aspect ratio is closest to the one asked for. */
+/** The frame size asked for: `--size`, else the model's size nearest `--aspect`, else its default size. */
+export function frameSize(
+  formats: { sizes: readonly (readonly number[])[]; defaultSize: readonly number[] },
+  size: { width: number; height: number } | undefined,
+  aspect: [number, number] | undefined,
+): { width: number; height: number } {
+  return size ?? (aspect ? sizeForAspect(formats.sizes, aspect) : { width: formats.defaultSize[0], height: formats.defaultSize[1] });
+}
+
 export function sizeForAspect(sizes: readonly (readonly number[])[], [aw, ah]: [number, number]): { width: number; height: number } {
   const target = Math.log(aw / ah);
   let best = sizes[0];

@@ -3,15 +3,18 @@
  * folder: each shot a clip, the cut with its sound, a storyboard, and story.json. Run it again on the same
  * folder after editing the script and only the changed shots are made again; `--reroll N` draws shot N anew.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { invalidArgument } from '../../errors.ts';
 import type { StoryPlan, StoryRecord } from '../../story/index.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
-import { readTextArgument } from '../input.ts';
+import { checkOutFolder, readTextArgument } from '../input.ts';
 import { Progress } from '../progress.ts';
-import { DEFAULT_MODEL, withClipOptions, MAX_CLIP_SECONDS, parseClipFlags, runOnServer, sizeForAspect, type ClipFlags } from './generate.ts';
+import { DEFAULT_MODEL, frameSize, MAX_CLIP_SECONDS, parseClipFlags, runOnServer, withClipOptions, type ClipFlags } from './generate.ts';
+
+/** What --out holds, for its message. */
+const FILM_FOLDER = 'the film folder (film.mp4, storyboard.png, story.json and shots/ go in it)';
 
 interface StoryFlags extends Omit<ClipFlags, 'seconds' | 'fps'> {
   out: string;
@@ -77,7 +80,7 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
 
   const manifest = engine.requireKind(await engine.loadManifest(await engine.resolveModel(flags.model)), 'video', flags.model);
   const { formats } = manifest;
-  const { width, height } = size ?? (aspect ? sizeForAspect(formats.sizes, aspect) : { width: formats.defaultSize[0], height: formats.defaultSize[1] });
+  const { width, height } = frameSize(formats, size, aspect);
   const fps = formats.fps;
   const tokenizer = new engine.Tokenizer(manifest.tokenizer.vocabulary, manifest.tokenizer.maxTokens);
   const earlier = await readEarlier(join(flags.out, story.STORY_FILES.plan));
@@ -94,7 +97,7 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
 
   if (flags.dryRun || !flags.quiet) printPlan(plan, { model: manifest.name, width, height, fps });
   if (flags.dryRun) return;
-  await checkOutFolder(flags.out);
+  await checkOutFolder(flags.out, FILM_FOLDER);
 
   const pipe = await engine.VideoPipeline.load(flags.model, { threads });
   try {
@@ -138,7 +141,7 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
     if (given) throw invalidArgument(flag, `${flag} is for a local story, not with --server`);
   }
   const script = await readTextArgument(scriptPath, 'the script', 'script');
-  await checkOutFolder(flags.out);
+  await checkOutFolder(flags.out, FILM_FOLDER);
   const { video, written, elapsed } = await runOnServer('story', flags, modelGiven, { script }, flags.out.endsWith('/') ? flags.out : `${flags.out}/`);
   if (!flags.quiet) {
     process.stderr.write(
@@ -150,11 +153,6 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
 }
 
 
-/** The film folder may exist (a run again reuses its shots) but must be a folder: refused before any model loads. */
-async function checkOutFolder(out: string): Promise<void> {
-  const found = await stat(out).catch(() => undefined);
-  if (found && !found.isDirectory()) throw invalidArgument('--out', `${out} is a file; --out names the film folder (film.mp4, storyboard.png, story.json and shots/ go in it)`);
-}
 
 async function readEarlier(path: string): Promise<StoryRecord | undefined> {
   try {

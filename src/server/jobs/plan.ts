@@ -5,8 +5,7 @@
  * model's defaults (the seed included, so retries and remixes reproduce the clip); the service adds what
  * an API needs on top: sizes from the model's list (never rounded), its duration limit, prompt limits.
  */
-import { randomInt } from 'node:crypto';
-import { CinesimError, ERRORS, isCinesimError } from '../../errors.ts';
+import { CinesimError, ERRORS, rephrased } from '../../errors.ts';
 import type { ConditioningMode } from '../../engine/conditioning.ts';
 import { latentFrameCount } from '../../engine/latents.ts';
 import { resolveSettings } from '../../engine/request.ts';
@@ -120,23 +119,20 @@ export function planStoryGeneration(model: ServedModel, fields: StoryFields, lim
   }
   const fps = fields.fps ?? model.manifest.formats.fps;
   const size = fields.size === undefined ? undefined : checkSize(model, fields.size);
+  // The engine's own checks of a request: a length at this size and frame rate, a seed (else a random one).
+  const resolve = (request: { seconds?: number; seed?: number }) => resolveSettings({ prompt: '', ...request, fps, width: size?.width, height: size?.height }, model.manifest);
   const plan = planStory(
     script,
-    {
-      tokenizer: model.tokenizer,
-      defaultSeconds: model.defaultSeconds,
-      checkSeconds: (seconds) => void resolveSettings({ prompt: '', seconds, fps, width: size?.width, height: size?.height }, model.manifest),
-    },
+    { tokenizer: model.tokenizer, defaultSeconds: model.defaultSeconds, checkSeconds: (seconds) => void resolve({ seconds }) },
     // The script's own seed line wins, as in `cinesim story`: a studio sends a seed with every request.
-    { seed: storySeed(script.seed ?? fields.seed), fps },
+    { seed: resolve({ seed: script.seed ?? fields.seed }).seed, fps },
   );
   const shots = plan.shots.map((shot) => {
     const mode: ConditioningMode = shot.transition === 'continue' ? 'firstFrame' : 'none';
     try {
       return planGeneration(model, { ...fields, prompt: shot.prompt, seconds: shot.seconds, seed: shot.seed }, mode, limits);
     } catch (error) {
-      if (!isCinesimError(error)) throw error;
-      throw new CinesimError({ code: error.code, status: error.status, exitCode: error.exitCode }, `script:${shot.line}: ${error.message}`, { param: 'script' });
+      throw rephrased(error, { prefix: `script:${shot.line}: `, param: 'script' });
     }
   });
   const [first] = shots;
@@ -149,13 +145,6 @@ export function planStoryGeneration(model: ServedModel, fields: StoryFields, lim
     mode: 'none',
     story: plan,
   };
-}
-
-/** The story's seed as given (checked as a video's seed is), else a random one. */
-function storySeed(seed: number | undefined): number {
-  if (seed === undefined) return randomInt(0, 2 ** 31);
-  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw invalid('seed', `seed must be an integer from 0 to ${2 ** 32 - 1}, got ${seed}`);
-  return seed;
 }
 
 function checkText(param: string, text: string, maxChars: number, required: boolean): void {
@@ -188,11 +177,7 @@ function renamingParam(param: string, fn: () => unknown): void {
   try {
     fn();
   } catch (error) {
-    if (!isCinesimError(error)) throw error;
-    throw new CinesimError({ code: error.code, status: error.status, exitCode: error.exitCode }, `${param}: ${error.message}`, {
-      param,
-      details: error.details as Record<string, unknown> | undefined,
-    });
+    throw rephrased(error, { prefix: `${param}: `, param });
   }
 }
 

@@ -86,7 +86,7 @@ export class JobService {
       seed: planned.seed,
       seconds: planned.seconds,
       frames: planned.frames,
-      cost: fromMilli(toMilli(planned.seconds * this.deps.config.creditsPerSecond)),
+      cost: fromMilli(this.costOf(planned.seconds)),
       shots: presentShots(planned.story),
     };
   }
@@ -180,6 +180,11 @@ export class JobService {
 
   // --- helpers -----------------------------------------------------------------------------------------
 
+  /** Millicredits for `seconds` of video, what a create charges. */
+  private costOf(seconds: number): number {
+    return toMilli(seconds * this.deps.config.creditsPerSecond);
+  }
+
   private async contentOf(job: JobRecord, variant: Variant): Promise<StoredFile> {
     const file = this.storedFile(job, variant);
     if (file) return file;
@@ -216,7 +221,7 @@ export class JobService {
     inputs: StoredFile[],
     extra: { requestHash: string; callbackUrl?: string; idempotencyKey?: string; remixedFrom?: string },
   ): Promise<{ job: JobRecord; created: boolean }> {
-    const cost = toMilli(params.seconds * this.deps.config.creditsPerSecond);
+    const cost = this.costOf(params.seconds);
     let result: { job: JobRecord; created: boolean };
     try {
       result = this.deps.queue.enqueue({ id: newId('video'), keyId: principal.keyId, model: model.name, params, cost, inputs, ...extra });

@@ -190,8 +190,15 @@ export function JobsProvider({ children }: { children: ReactNode }) {
     return () => clearInterval(poll);
   }, [api, unfinishedKey]);
 
-  const value = useMemo<JobsValue>(
-    () => ({
+  const value = useMemo<JobsValue>(() => {
+    // A video just asked for: into the list, and the balance it was charged from read again.
+    const queued = async (request: Promise<Video>) => {
+      const video = await request;
+      dispatch({ type: 'upsert', video });
+      refreshUsage();
+      return video;
+    };
+    return {
       ...state,
       find: (id) => state.videos.find((v) => v.id === id),
       fetchOne: async (id) => {
@@ -207,24 +214,9 @@ export function JobsProvider({ children }: { children: ReactNode }) {
         if (state.hasMore && !state.loading) loadPage(state.after);
       },
       refresh: () => loadPage(),
-      create: async (request) => {
-        const video = await api.createVideo(request, requestId());
-        dispatch({ type: 'upsert', video });
-        refreshUsage();
-        return video;
-      },
-      createStory: async (request) => {
-        const video = await api.createStory(request, requestId());
-        dispatch({ type: 'upsert', video });
-        refreshUsage();
-        return video;
-      },
-      remix: async (id, prompt) => {
-        const video = await api.remix(id, prompt);
-        dispatch({ type: 'upsert', video });
-        refreshUsage();
-        return video;
-      },
+      create: (request) => queued(api.createVideo(request, requestId())),
+      createStory: (request) => queued(api.createStory(request, requestId())),
+      remix: (id, prompt) => queued(api.remix(id, prompt)),
       cancel: async (id) => {
         dispatch({ type: 'upsert', video: await api.cancel(id) });
         refreshUsage();
@@ -234,9 +226,8 @@ export function JobsProvider({ children }: { children: ReactNode }) {
         dispatch({ type: 'remove', id });
         refreshUsage();
       },
-    }),
-    [state, api, loadPage, refreshUsage],
-  );
+    };
+  }, [state, api, loadPage, refreshUsage]);
   return <JobsContext.Provider value={value}>{children}</JobsContext.Provider>;
 }
 
