@@ -60,6 +60,9 @@ describe('cinesim batch', () => {
     const bad = batch(at('bad.txt'), '--out', at('bad/'));
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/bad\.txt:2: unknown words in prompt: "bal"/)]);
     expect(existsSync(at('bad/'))).toBe(false);
+    writeFileSync(at('long.txt'), '{"prompt": "a small red ball bounces", "seconds": 5000}\n');
+    const long = batch(at('long.txt'), '--out', at('bad/'));
+    expect([long.code, long.stderr]).toEqual([2, expect.stringMatching(/long\.txt:1: a clip lasts at most 3600 s, got 5000 s/)]);
     const dry = batch(at('list.txt'), '--variants', '3', '--dry-run', '--out', at('dry/'));
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stderr).toMatch(/9 clips \(3 prompts × 3\)/);

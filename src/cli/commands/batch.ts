@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
 import { checkOutFolder, readTextArgument } from '../input.ts';
 import { Progress } from '../progress.ts';
-import { DEFAULT_MODEL, frameSize, parseClipFlags, withClipOptions, type ClipFlags } from './generate.ts';
+import { clipSecondsCheck, DEFAULT_MODEL, frameSize, parseClipFlags, withClipOptions, type ClipFlags } from './generate.ts';
 
 interface BatchFlags extends ClipFlags {
   out: string;
@@ -63,7 +63,7 @@ async function batchCommand(listPath: string, flags: BatchFlags): Promise<void> 
   const { formats } = manifest;
   const { width, height } = frameSize(formats, size, aspect);
   const fps = formats.fps;
-  const checkSeconds = (s: number) => void engine.resolveSettings({ prompt: '', seconds: s, fps, width, height }, manifest);
+  const checkSeconds = clipSecondsCheck(engine, manifest, { fps, width, height }, 'a clip');
   if (seconds !== undefined) checkSeconds(seconds);
   const tokenizer = new engine.Tokenizer(manifest.tokenizer.vocabulary, manifest.tokenizer.maxTokens);
   const source = listPath === '-' ? 'stdin' : basename(listPath);

@@ -332,6 +332,22 @@ export function withClipOptions(command: Command): Command {
 /** The longest clip (or story shot) the CLI makes: an hour. */
 export const MAX_CLIP_SECONDS = 3600;
 
+/**
+ * The check of a length a list or script gives (`what`: "a shot", "a clip"): at most MAX_CLIP_SECONDS, as
+ * `--seconds`, and one the model makes at this size and frame rate (the engine's message says what would do).
+ */
+export function clipSecondsCheck(
+  engine: Pick<typeof import('../../engine/index.ts'), 'resolveSettings'>,
+  manifest: Parameters<typeof import('../../engine/index.ts')['resolveSettings']>[1],
+  frame: { fps: number; width: number; height: number },
+  what: string,
+): (seconds: number) => void {
+  return (seconds) => {
+    if (seconds > MAX_CLIP_SECONDS) throw invalidArgument('seconds', `${what} lasts at most ${MAX_CLIP_SECONDS} s, got ${seconds} s`);
+    engine.resolveSettings({ prompt: '', seconds, ...frame }, manifest);
+  };
+}
+
 /** The clip's flags that local and server generation (and stories) share: sampling, length, size; checked and parsed. */
 export function parseClipFlags(flags: ClipFlags) {
   if (flags.size && flags.aspect) throw invalidArgument('--aspect', 'give --size or --aspect, not both');

@@ -11,7 +11,7 @@ import type { StoryPlan, StoryRecord } from '../../story/index.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
 import { checkOutFolder, readTextArgument } from '../input.ts';
 import { Progress } from '../progress.ts';
-import { DEFAULT_MODEL, frameSize, MAX_CLIP_SECONDS, parseClipFlags, runOnServer, withClipOptions, type ClipFlags } from './generate.ts';
+import { clipSecondsCheck, DEFAULT_MODEL, frameSize, parseClipFlags, runOnServer, withClipOptions, type ClipFlags } from './generate.ts';
 
 /** What --out holds, for its message. */
 const FILM_FOLDER = 'the film folder (film.mp4, storyboard.png, story.json and shots/ go in it)';
@@ -88,10 +88,7 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
   const model = {
     tokenizer,
     defaultSeconds: (formats.frames - 1) / fps,
-    checkSeconds: (seconds: number) => {
-      if (seconds > MAX_CLIP_SECONDS) throw invalidArgument('seconds', `a shot lasts at most ${MAX_CLIP_SECONDS} s, got ${seconds} s`);
-      engine.resolveSettings({ prompt: '', seconds, fps, width, height }, manifest);
-    },
+    checkSeconds: clipSecondsCheck(engine, manifest, { fps, width, height }, 'a shot'),
   };
   const plan = story.planStory(script, model, { seed, fps, seeds: shotSeeds(earlier, script, seed, rerolls) });
 
