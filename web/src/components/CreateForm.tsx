@@ -40,11 +40,12 @@ export function CreateForm() {
   const [failure, setFailure] = useState<string>();
   const promptRef = useRef<HTMLTextAreaElement>(null);
 
-  const promptCheck = usePromptCheck(draft.prompt, model?.id);
+  const story = draft.mode === 'story';
+  // In the story mode the script is checked as a whole (below), not the prompt field it replaces.
+  const promptCheck = usePromptCheck(draft.prompt, model?.id, !story);
   const negativeCheck = usePromptCheck(draft.negativePrompt, model?.id, draft.negativePrompt.trim() !== '');
   const vocabulary = useVocabulary(model?.id);
 
-  const story = draft.mode === 'story';
   const shared = {
     negative_prompt: draft.negativePrompt.trim() || undefined,
     model: model?.id,
