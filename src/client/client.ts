@@ -17,11 +17,12 @@ import type { z } from 'zod';
 import { CinesimError, ERRORS } from '../errors.ts';
 import { writeAtomic } from '../media/files.ts';
 import type { Model } from '../server/schemas/models.ts';
+import type { PromptCheck } from '../server/schemas/prompts.ts';
 import type { Usage } from '../server/schemas/usage.ts';
 import type { CreateStoryBody, CreateVideoBody, ShareLinkBody, Variant, Video, VideoList } from '../server/schemas/videos.ts';
 import { readEvents } from './sse.ts';
 
-export type { Model, Usage, Video, VideoList, Variant };
+export type { Model, PromptCheck, Usage, Video, VideoList, Variant };
 export type CreateVideoParams = z.input<typeof CreateVideoBody>;
 export type CreateStoryParams = z.input<typeof CreateStoryBody>;
 
@@ -59,6 +60,11 @@ export class CinesimClient {
 
   async listModels(): Promise<Model[]> {
     return (await this.json<{ data: Model[] }>('GET', '/models')).data;
+  }
+
+  /** The verdict POST /v1/videos would give a prompt (or negative prompt), from the model's own words; nothing is charged. */
+  checkPrompt(params: { prompt: string; model?: string }, options: RequestOptions = {}): Promise<PromptCheck> {
+    return this.json('POST', '/prompts/check', params, options);
   }
 
   /** JSON, or multipart/form-data when an input is a Blob/File (uploads). */
@@ -195,10 +201,12 @@ async function apiError(response: Response): Promise<CinesimError> {
   }
   const status = response.status;
   const exitCode = status >= 500 || status === 402 || status === 429 ? 1 : 2;
+  // Seconds to wait before asking again, when the server says (429, 503).
+  const retryAfter = Number(response.headers.get('retry-after') ?? NaN);
   return new CinesimError(
     { code: error.code ?? `HTTP_${status}`, status, exitCode },
     error.message ?? `the server answered ${status} ${response.statusText}`,
-    { param: error.param ?? undefined },
+    { param: error.param ?? undefined, details: Number.isFinite(retryAfter) ? { retryAfter } : undefined },
   );
 }
 

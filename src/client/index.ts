@@ -5,6 +5,7 @@ export {
   type CreateStoryParams,
   type CreateVideoParams,
   type Model,
+  type PromptCheck,
   type RequestOptions,
   type Usage,
   type Variant,
@@ -13,4 +14,4 @@ export {
   type WaitOptions,
 } from './client.ts';
 export { readEvents, type ServerEvent } from './sse.ts';
-export { generateOnServer, type RemoteGenerateOptions, type RemoteGenerateResult } from './remote-generate.ts';
+export { generateOnServer, serverModel, type RemoteGenerateOptions, type RemoteGenerateResult } from './remote-generate.ts';

@@ -10,7 +10,7 @@ import { stat } from 'node:fs/promises';
 import { extname, join, sep } from 'node:path';
 import { CinesimError, ERRORS, invalidArgument } from '../errors.ts';
 import { sidecarPath } from '../media/metadata.ts';
-import { CinesimClient, type CreateStoryParams, type CreateVideoParams, type Variant, type Video } from './client.ts';
+import { CinesimClient, type CreateStoryParams, type CreateVideoParams, type Model, type Variant, type Video } from './client.ts';
 
 export interface RemoteGenerateOptions {
   readonly server: string;
@@ -77,12 +77,18 @@ export async function generateOnServer(options: RemoteGenerateOptions): Promise<
 
 async function pickedSize(client: CinesimClient, options: RemoteGenerateOptions): Promise<string | undefined> {
   if (!options.pickSize) return undefined;
-  const models = await client.listModels();
-  const model = models.find((m) => (options.request.model === undefined ? m.default : m.id === options.request.model));
-  if (!model) throw invalidArgument('--model', `the server has no model '${options.request.model}'; it has ${models.map((m) => m.id).join(', ')}`);
+  const model = await serverModel(client, options.request.model);
   const sizes = model.sizes.map((s) => s.split('x').map(Number) as [number, number]);
   const { width, height } = options.pickSize(sizes);
   return `${width}x${height}`;
+}
+
+/** The server's model of that id, or its default model (GET /v1/models); a name it lacks is a `--model` mistake. */
+export async function serverModel(client: CinesimClient, id: string | undefined): Promise<Model> {
+  const models = await client.listModels();
+  const model = models.find((m) => (id === undefined ? m.default : m.id === id));
+  if (!model) throw invalidArgument('--model', `the server has no model '${id}'; it has ${models.map((m) => m.id).join(', ')}`);
+  return model;
 }
 
 async function isFolderOutput(out: string): Promise<boolean> {
