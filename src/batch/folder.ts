@@ -42,6 +42,8 @@ export interface BatchClip extends BatchItem {
 
 /** A clip of the batch that was not made, and why. */
 export interface FailedClip extends BatchItem {
+  /** The error's code (CINE_ERR_…) and message. */
+  readonly code: string;
   readonly error: string;
 }
 
