@@ -19,7 +19,7 @@ import { writeAtomic } from '../media/files.ts';
 import type { Model } from '../server/schemas/models.ts';
 import type { PromptCheck } from '../server/schemas/prompts.ts';
 import type { Usage } from '../server/schemas/usage.ts';
-import type { CreateStoryBody, CreateVideoBody, ShareLinkBody, Variant, Video, VideoList } from '../server/schemas/videos.ts';
+import type { CreateStoryBody, CreateVideoBody, ShareLinkBody, StoryPlan, Variant, Video, VideoList } from '../server/schemas/videos.ts';
 import { readEvents } from './sse.ts';
 
 export type { Model, PromptCheck, Usage, Video, VideoList, Variant };
@@ -75,6 +75,11 @@ export class CinesimClient {
   /** A film from a story script (docs/STORY.md): one video, followed like any other. */
   createStory(params: CreateStoryParams, options: RequestOptions = {}): Promise<Video> {
     return this.json('POST', '/stories', params, options);
+  }
+
+  /** What `createStory` would make and charge (a remake: which shots it reuses); nothing is queued. */
+  checkStory(params: CreateStoryParams): Promise<StoryPlan> {
+    return this.json('POST', '/stories/check', params);
   }
 
   retrieveVideo(id: string, options: RequestOptions = {}): Promise<Video> {

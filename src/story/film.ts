@@ -12,36 +12,19 @@
  * continued shot, the key of the shot it continues — is unchanged: edit one line, and only that shot (and
  * the shots that continue from it) is made again.
  */
-import { createHash } from 'node:crypto';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { soundtrack } from '../audio/index.ts';
 import { generateClip, type ClipProgress } from '../engine/clip.ts';
 import { throwIfAborted } from '../engine/cancel.ts';
 import { matchPrefixSeam } from '../engine/seam.ts';
 import type { VideoPipeline } from '../engine/pipeline.ts';
-import { CinesimError, ERRORS } from '../errors.ts';
 import { concatVideos, makeFrames, sliceVideo, type VideoFrames } from '../media/frames.ts';
 import { frameFileName, readImage, writeContactSheet } from '../media/image.ts';
 import { readWav, type AudioSamples } from '../media/wav.ts';
 import { FOLDER_FILES, writeClip } from '../media/write.ts';
-import type { PlannedShot, StoryPlan } from './plan.ts';
-
-export const STORY_FORMAT_VERSION = 1;
-export const STORY_FILES = { plan: 'story.json', film: 'film.mp4', storyboard: 'storyboard.png', shots: 'shots' } as const;
-
-/** What every shot shares: sampling, frame size and rate, sound. */
-export interface FilmSettings {
-  readonly width: number;
-  readonly height: number;
-  readonly fps: number;
-  readonly steps?: number;
-  readonly guidance?: number;
-  readonly shift?: number;
-  readonly sampler?: 'euler' | 'heun';
-  readonly negativePrompt?: string;
-  readonly audio: boolean;
-}
+import type { StoryPlan } from './plan.ts';
+import { readRecord, shotKeys, STORY_FILES, STORY_FORMAT_VERSION, type FilmSettings, type StoryRecord } from './record.ts';
 
 export interface FilmProgress {
   /** 1-based shot, of `shots`. */
@@ -57,6 +40,8 @@ export interface MakeFilmOptions {
   /** The film folder. */
   readonly out: string;
   readonly settings: FilmSettings;
+  /** Recorded in the film's metadata (`extra`): a server's video id, its inputs. */
+  readonly metadataExtra?: Readonly<Record<string, unknown>>;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: FilmProgress) => void;
 }
@@ -82,29 +67,19 @@ export interface FilmResult {
   readonly files: { readonly film: string; readonly storyboard: string; readonly plan: string };
 }
 
-/** story.json, as written. */
-export interface StoryRecord {
-  readonly formatVersion: typeof STORY_FORMAT_VERSION;
-  readonly title: string;
-  readonly model: string;
-  readonly seed: number;
-  readonly settings: FilmSettings;
-  readonly seconds: number;
-  readonly shots: readonly (PlannedShot & { readonly key: string; readonly dir: string; readonly frames: number })[];
-}
 
 export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: MakeFilmOptions): Promise<FilmResult> {
   const { out, settings } = options;
   const earlier = await readRecord(out);
   const reusable = new Map(earlier?.shots.map((s) => [s.key, s]) ?? []);
-  const modelKey = hash(JSON.stringify(pipe.manifest));
+  const keys = shotKeys(plan, settings, pipe.manifest);
 
   const shots: FilmShot[] = [];
   const clips: { video: VideoFrames; audio?: AudioSamples }[] = [];
-  for (const shot of plan.shots) {
+  for (const [k, shot] of plan.shots.entries()) {
     throwIfAborted(options.signal);
     const before = clips.at(-1)?.video;
-    const key = hash(JSON.stringify({ modelKey, prompt: shot.prompt, seconds: shot.seconds, seed: shot.seed, settings, continues: shot.transition === 'continue' ? shots.at(-1)?.key : null }));
+    const key = keys[k];
     const dir = join(STORY_FILES.shots, `${String(shot.index).padStart(2, '0')}-${key.slice(0, 8)}`);
     const progress = (p: Omit<FilmProgress, 'shot' | 'shots'>) => options.onProgress?.({ shot: shot.index, shots: plan.shots.length, ...p });
     const old = reusable.get(key);
@@ -162,7 +137,8 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
       prompt: plan.title,
       seed: plan.seed,
       model: { name: pipe.manifest.name },
-      settings: { ...settings, story: plan.shots.map((s) => ({ shot: s.index, prompt: s.prompt, seconds: s.seconds, seed: s.seed, transition: s.transition })) },
+      settings: { ...settings, story: plan.shots.map((s, k) => ({ shot: s.index, prompt: s.prompt, seconds: s.seconds, seed: s.seed, transition: s.transition, reused: shots[k].reused })) },
+      ...(options.metadataExtra ? { extra: { ...options.metadataExtra } } : {}),
     },
   });
   const firsts = clips.map((c) => sliceVideo(c.video, 0, 1));
@@ -184,21 +160,8 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
   return { video, shots, files };
 }
 
-/** The earlier run's story.json in this folder, when there is a readable one. */
-async function readRecord(out: string): Promise<StoryRecord | undefined> {
-  let text: string;
-  try {
-    text = await readFile(join(out, STORY_FILES.plan), 'utf8');
-  } catch {
-    return undefined; // a new film
-  }
-  try {
-    const record = JSON.parse(text) as StoryRecord;
-    return record.formatVersion === STORY_FORMAT_VERSION && Array.isArray(record.shots) ? record : undefined;
-  } catch (cause) {
-    throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${join(out, STORY_FILES.plan)} is not a readable story record; move it away to make the film anew`, { cause });
-  }
-}
+
+
 
 /** A shot an earlier run wrote: its PNG frames (lossless) and its sound; undefined when anything is missing. */
 async function readShot(dir: string, count: number, settings: FilmSettings): Promise<{ video: VideoFrames; audio?: AudioSamples } | undefined> {
@@ -224,6 +187,3 @@ function concat<T extends Float32Array | Uint8Array>(parts: readonly T[]): T {
   return out;
 }
 
-function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
-}

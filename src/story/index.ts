@@ -8,16 +8,16 @@
  *   await makeFilm(pipe, plan, { out: 'film/', settings: { width: 64, height: 64, fps: 8, audio: true } });
  */
 export { parseStory, MAX_SHOTS, type CastMember, type ScriptShot, type StoryScript, type Transition } from './script.ts';
-export { planStory, withCast, type PlanModel, type PlannedShot, type PlanOptions, type StoryPlan } from './plan.ts';
+export { filmSeconds, planStory, withCast, type PlanModel, type PlannedShot, type PlanOptions, type StoryPlan } from './plan.ts';
 export { checkCast, formatCastReport, type CastCheck, type CastReport } from './check.ts';
+export { makeFilm, type FilmProgress, type FilmResult, type FilmShot, type MakeFilmOptions } from './film.ts';
 export {
-  makeFilm,
+  parseRecord,
+  readRecord,
+  reusableFiles,
+  shotKeys,
   STORY_FILES,
   STORY_FORMAT_VERSION,
-  type FilmProgress,
-  type FilmResult,
   type FilmSettings,
-  type FilmShot,
-  type MakeFilmOptions,
   type StoryRecord,
-} from './film.ts';
+} from './record.ts';

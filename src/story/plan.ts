@@ -75,8 +75,22 @@ export function planStory(script: StoryScript, model: PlanModel, options: PlanOp
       cast,
     };
   });
-  const frames = shots.reduce((n, s, i) => n + Math.round(s.seconds * options.fps) + (i === 0 || s.transition === 'cut' ? 1 : 0), 0);
-  return { title: script.title ?? 'Untitled', seed, shots, seconds: (frames - 1) / options.fps };
+  return { title: script.title ?? 'Untitled', seed, shots, seconds: filmSeconds(shots, options.fps) };
+}
+
+/**
+ * Seconds of film the shots make, or, given `reused`, the part of it made anew (what a remake is charged): each
+ * shot adds its frames, a cut its first one too (a continued shot's first frame repeats the one before it,
+ * and is cut); the film's own first frame is time zero.
+ */
+export function filmSeconds(shots: readonly Pick<PlannedShot, 'index' | 'seconds' | 'transition'>[], fps: number, reused?: ReadonlySet<number>): number {
+  let frames = 0;
+  shots.forEach((s, i) => {
+    if (reused?.has(s.index)) return;
+    // The first shot's first frame is time zero: it adds no time.
+    frames += Math.round(s.seconds * fps) + (i === 0 ? 0 : s.transition === 'cut' ? 1 : 0);
+  });
+  return frames / fps;
 }
 
 /**

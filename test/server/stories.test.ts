@@ -85,6 +85,34 @@ describe('a story over HTTP', () => {
     expect(metadata).toMatchObject({ source: 'generator', prompt: 'Ruby', seed: 5 });
   });
 
+  it('remakes an edited script from the earlier film: unchanged shots are reused, only the others made and charged', async () => {
+    const edited = SCRIPT.replace('Ruby falls at night', 'Ruby moves right at night');
+    const check = await post('/v1/stories/check', { script: edited, steps: 2, reuse_video_id: film.id });
+    expect(check.status).toBe(200);
+    // shot 3 (a cut, 2 s: 16 frames and its own first one) is all that is made: 17 frames of 8 fps
+    expect(await check.json()).toMatchObject({ seconds: 5.125, cost: 2.125, shots: [{ reused: true }, { reused: true }, { reused: false }] });
+    const remake = await client.createStory({ script: edited, steps: 2, reuse_video_id: film.id });
+    expect(remake).toMatchObject({ cost: 2.125, frames: 42, seed: 5 });
+    expect((await client.waitForVideo(remake.id)).status).toBe('completed');
+    const metadata = (await (await fetch(`${server.url}/v1/videos/${remake.id}/content?variant=metadata`, { headers: auth })).json()) as {
+      settings: { story: { reused: boolean }[] };
+    };
+    expect(metadata.settings.story.map((s) => s.reused)).toEqual([true, true, false]); // the worker took them from the archive
+    // a remake of the remake with the first shot edited: the continued shot goes with it; the third is kept
+    const again = await client.checkStory({ script: edited.replace('bounces on green grass', 'bounces on white'), steps: 2, reuse_video_id: remake.id });
+    expect(again.shots.map((s) => s.reused)).toEqual([false, false, true]);
+    // different settings (here no sound) change every shot's key: nothing to reuse, the whole film charged
+    expect(await client.checkStory({ script: edited, steps: 2, audio: false, reuse_video_id: film.id })).toMatchObject({ cost: 5.125 });
+
+    const refused = async (id: string) => (await post('/v1/stories/check', { script: edited, reuse_video_id: id })).status;
+    const pending = await client.createStory({ script: edited, steps: 2, audio: false });
+    expect(await refused(pending.id)).toBe(409); // not completed yet
+    const clip = await client.createVideo({ prompt: 'a red ball bounces', seconds: '1', steps: 2 });
+    await client.waitForVideo(clip.id);
+    expect(await refused(clip.id)).toBe(400); // not a story's film
+    expect(await refused('video_000000000000000000000000')).toBe(404);
+  });
+
   it('cannot be remixed with a prompt, but can be extended like any video', async () => {
     const remix = await post(`/v1/videos/${film.id}/remix`, { prompt: 'a red ball' });
     expect(remix.status).toBe(400);
@@ -103,7 +131,15 @@ describe('a story over HTTP', () => {
     expect(code).toBe(0);
     expect(await probeVideo(join(folder, 'film.mp4'))).toMatchObject({ frames: 42, hasAudio: false });
     expect((await sharp(join(folder, 'storyboard.png')).metadata()).format).toBe('png');
-    expect(JSON.parse(await readFile(join(folder, 'film.mp4.json'), 'utf8'))).toMatchObject({ prompt: 'Ruby', seed: 5 });
+    const made = JSON.parse(await readFile(join(folder, 'film.mp4.json'), 'utf8'));
+    expect(made).toMatchObject({ prompt: 'Ruby', seed: 5, extra: { videoId: expect.stringMatching(/^video_/) } });
+    // run again on the folder after an edit: the server remakes it from the film there, making only the edited shot
+    await writeFile(script, SCRIPT.replace('Ruby falls at night', 'Ruby moves right at night'));
+    expect(await main(['story', script, '--server', server.url, '--api-key', key, '--steps', '2', '--no-audio', '--out', folder, '--quiet'])).toBe(0);
+    const remade = JSON.parse(await readFile(join(folder, 'film.mp4.json'), 'utf8'));
+    expect(remade.settings.story.map((s: { reused: boolean }) => s.reused)).toEqual([true, true, false]);
+    const video = await fetch(`${server.url}/v1/videos/${remade.extra.videoId}`, { headers: { authorization: `Bearer ${key}` } });
+    expect(((await video.json()) as Video).cost).toBe(2.125);
     // what only a local film folder can do is refused, before anything is sent
     expect(await main(['story', script, '--server', server.url, '--api-key', key, '--reroll', '2', '--out', folder, '--quiet'])).toBe(2);
   });

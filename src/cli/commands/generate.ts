@@ -284,7 +284,7 @@ export async function runOnServer(
   label: string,
   flags: ServerFlags,
   modelGiven: boolean,
-  what: { prompt: string; seconds?: number; fps?: number } | { script: string },
+  what: { prompt: string; seconds?: number; fps?: number } | { script: string; reuse_video_id?: string },
   out: string,
 ): Promise<{ video: Video; written: string[]; elapsed: number }> {
   const { steps, guidance, shift, sampler, size, aspect } = parseClipFlags(flags);

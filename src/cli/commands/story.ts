@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
-import { invalidArgument } from '../../errors.ts';
+import { ERRORS, invalidArgument } from '../../errors.ts';
 import type { StoryPlan, StoryRecord } from '../../story/index.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
 import { checkOutFolder, readTextArgument } from '../input.ts';
@@ -83,7 +83,7 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
   const { width, height } = frameSize(formats, size, aspect);
   const fps = formats.fps;
   const tokenizer = new engine.Tokenizer(manifest.tokenizer.vocabulary, manifest.tokenizer.maxTokens);
-  const earlier = await readEarlier(join(flags.out, story.STORY_FILES.plan));
+  const earlier = await story.readRecord(flags.out);
   const seed = script.seed ?? (flags.seed !== undefined ? parseSeed(flags.seed) : earlier?.seed ?? parseSeed(undefined));
   const model = {
     tokenizer,
@@ -130,8 +130,9 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
 
 /**
  * `--server`: the script goes to POST /v1/stories (the server checks it line by line) and the film comes back
- * into the --out folder: film.mp4 with its metadata, storyboard.png, thumbnail.webp. Making shots again from a
- * film folder, --reroll, --check and --dry-run are the local command's.
+ * into the --out folder: film.mp4 with its metadata, storyboard.png, thumbnail.webp. Run again on the folder,
+ * the film there (its metadata names the server's video) is the remake's source: the server reuses its
+ * unchanged shots and charges only for the others. --reroll, --check and --dry-run are the local command's.
  */
 async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: boolean): Promise<void> {
   for (const [flag, given] of [['--reroll', flags.reroll.length > 0], ['--check', flags.check], ['--dry-run', flags.dryRun], ['--threads', flags.threads !== undefined]] as const) {
@@ -139,23 +140,35 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
   }
   const script = await readTextArgument(scriptPath, 'the script', 'script');
   await checkOutFolder(flags.out, FILM_FOLDER);
-  const { video, written, elapsed } = await runOnServer('story', flags, modelGiven, { script }, flags.out.endsWith('/') ? flags.out : `${flags.out}/`);
+  const out = flags.out.endsWith('/') ? flags.out : `${flags.out}/`;
+  const earlier = await serverFilmIn(out);
+  const run = (reuse?: string) => runOnServer('story', flags, modelGiven, { script, reuse_video_id: reuse }, out);
+  const { video, written, elapsed } = await run(earlier).catch((error: unknown) => {
+    // The folder's film is gone from the server (deleted, expired) or is another server's: make the film anew.
+    const { code, param } = (error ?? {}) as { code?: string; param?: string };
+    if (earlier === undefined || code !== ERRORS.NOT_FOUND.code || param !== 'reuse_video_id') throw error;
+    if (!flags.quiet) process.stderr.write(`cinesim: the film in ${out} (${earlier}) is not on this server; making every shot\n`);
+    return run();
+  });
   if (!flags.quiet) {
+    const shots = video.story?.shots ?? [];
+    const reused = shots.filter((s) => s.reused).length;
     process.stderr.write(
-      `${video.id}: ${video.story?.shots.length ?? 0} shots, ${video.seconds} s of film (${video.frames} frames ${video.size} @ ${video.fps} fps), ` +
+      `${video.id}: ${shots.length} shots${reused > 0 ? ` (${reused} reused from ${earlier})` : ''}, ${video.seconds} s of film (${video.frames} frames ${video.size} @ ${video.fps} fps), ` +
         `seed ${video.seed}, ${video.cost} credits; ${elapsed.toFixed(2)} s in all\n`,
     );
   }
   for (const f of written) process.stdout.write(`${f}\n`);
 }
 
-
-
-async function readEarlier(path: string): Promise<StoryRecord | undefined> {
+/** The server's id of the film a `--server` run left in this folder (its metadata's `extra.videoId`), if any. */
+async function serverFilmIn(out: string): Promise<string | undefined> {
+  const [{ sidecarPath }, { STORY_FILES }] = await Promise.all([import('../../media/metadata.ts'), import('../../story/record.ts')]);
   try {
-    return JSON.parse(await readFile(path, 'utf8')) as StoryRecord;
+    const metadata = JSON.parse(await readFile(sidecarPath(join(out, STORY_FILES.film)), 'utf8')) as { extra?: { videoId?: unknown } };
+    return typeof metadata.extra?.videoId === 'string' ? metadata.extra.videoId : undefined;
   } catch {
-    return undefined;
+    return undefined; // no film here yet
   }
 }
 

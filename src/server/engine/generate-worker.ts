@@ -19,6 +19,8 @@ import { sidecarPath } from '../../media/metadata.ts';
 import { writeClip } from '../../media/write.ts';
 import { makeFilm } from '../../story/film.ts';
 import type { StoryPlan } from '../../story/plan.ts';
+import { filmSettingsOf } from '../jobs/plan.ts';
+import { packShots, unpackShots } from '../storage/shots.ts';
 import { PreviewRenderer } from './preview.ts';
 import type { FromWorker, GenerationOutput, GenerationTask, SerializedError, ToWorker } from './protocol.ts';
 
@@ -112,15 +114,20 @@ class GenerationWorker {
 
   /**
    * A story's film, made as `cinesim story` makes it (src/story) in a folder of the task's: the film is the
-   * video, the storyboard its spritesheet. Progress counts shots (the 'chunk' stage's range).
+   * video, the storyboard its spritesheet, and its shots are kept (`shots`) for a later remake. A remake
+   * starts from the earlier film's shots, and `makeFilm` reuses those whose key is unchanged. Progress counts
+   * shots (the 'chunk' stage's range).
    */
   private async film(task: GenerationTask, pipeline: VideoPipeline, plan: StoryPlan, signal: AbortSignal): Promise<GenerationOutput> {
     const p = task.params;
     const t0 = performance.now();
+    const out = join(task.outDir, 'story');
+    if (task.inputs.shots) await unpackShots(task.inputs.shots, out);
     const result = await makeFilm(pipeline, plan, {
-      out: join(task.outDir, 'story'),
+      out,
       signal,
-      settings: { width: p.width, height: p.height, fps: p.fps, steps: p.steps, guidance: p.guidance, shift: p.shift, sampler: p.sampler, negativePrompt: p.negativePrompt, audio: p.audio },
+      settings: filmSettingsOf(p),
+      metadataExtra: task.metadataExtra,
       onProgress: ({ shot, shots, stage, step, total }) => {
         // How far into its shot: sampling is most of the work, decoding the rest.
         const within = stage === 'reuse' ? 1 : stage === 'decode' ? 0.9 + (0.1 * step) / total : stage === 'encode' ? 0 : (0.9 * step) / total;
@@ -130,6 +137,8 @@ class GenerationWorker {
     });
     const thumbnail = join(task.outDir, 'thumbnail.webp');
     await writeThumbnail(result.video, thumbnail, { upscale: {} });
+    const shots = join(task.outDir, 'shots.zip');
+    await packShots(out, shots);
     return {
       seed: plan.seed,
       timings: { total: performance.now() - t0 },
@@ -138,6 +147,7 @@ class GenerationWorker {
         { role: 'thumbnail', path: thumbnail, contentType: 'image/webp' },
         { role: 'spritesheet', path: result.files.storyboard, contentType: 'image/png' },
         { role: 'metadata', path: sidecarPath(result.files.film), contentType: 'application/json' },
+        { role: 'shots', path: shots, contentType: 'application/zip' },
       ],
     };
   }

@@ -4,7 +4,7 @@
  */
 import type { ClipStage } from '../../engine/clip.ts';
 import type { Preview } from '../jobs/previews.ts';
-import type { JobParams } from '../queue/types.ts';
+import type { InputRole, JobParams } from '../queue/types.ts';
 
 export interface GenerationTask {
   readonly jobId: string;
@@ -12,8 +12,8 @@ export interface GenerationTask {
   readonly modelDir: string;
   readonly modelName: string;
   readonly params: JobParams;
-  /** Stored input files by role ('first', 'last', 'prefix'). */
-  readonly inputs: Readonly<Partial<Record<'first' | 'last' | 'prefix', string>>>;
+  /** Stored input files by role. */
+  readonly inputs: Readonly<Partial<Record<InputRole, string>>>;
   /** Frames an extension keeps from its source video. */
   readonly prefixFrames: number;
   /** A fresh folder the outputs are written to. */
@@ -26,7 +26,8 @@ export interface GenerationTask {
 }
 
 export interface OutputFile {
-  readonly role: 'video' | 'thumbnail' | 'spritesheet' | 'metadata';
+  /** `shots`: a story's shots, lossless (a ZIP of src/story's reusable files), for a later remake. */
+  readonly role: 'video' | 'thumbnail' | 'spritesheet' | 'metadata' | 'shots';
   readonly path: string;
   readonly contentType: string;
 }

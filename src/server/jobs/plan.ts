@@ -11,6 +11,7 @@ import { latentFrameCount } from '../../engine/latents.ts';
 import { resolveSettings } from '../../engine/request.ts';
 // The script and plan modules only: src/story's film maker would load the engine into the HTTP thread.
 import { planStory, type StoryPlan } from '../../story/plan.ts';
+import type { FilmSettings } from '../../story/record.ts';
 import { parseStory } from '../../story/script.ts';
 import type { ServerConfig } from '../config.ts';
 import type { ServedModel } from '../models/catalog.ts';
@@ -145,6 +146,11 @@ export function planStoryGeneration(model: ServedModel, fields: StoryFields, lim
     mode: 'none',
     story: plan,
   };
+}
+
+/** What a story job's shots share, as src/story keys them: the worker makes the film with it, and a remake is priced by it. */
+export function filmSettingsOf(p: PlannedParams): FilmSettings {
+  return { width: p.width, height: p.height, fps: p.fps, steps: p.steps, guidance: p.guidance, shift: p.shift, sampler: p.sampler, negativePrompt: p.negativePrompt, audio: p.audio };
 }
 
 function checkText(param: string, text: string, maxChars: number, required: boolean): void {

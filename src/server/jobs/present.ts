@@ -38,11 +38,11 @@ export function presentVideo(job: JobRecord): Video {
     cost: fromMilli(job.cost),
     attempts: job.attempts,
     started_at: seconds(job.startedAt),
-    story: p.story ? { title: p.story.title, shots: presentShots(p.story) } : null,
+    story: p.story ? { title: p.story.title, shots: presentShots(p.story, p.reusedShots) } : null,
   };
 }
 
-/** A story plan's shots as the API shows them (the cast lists stay inside). */
-export function presentShots(plan: StoryPlan): StoryShot[] {
-  return plan.shots.map(({ index, text, prompt, seconds, transition, seed }) => ({ index, text, prompt, seconds, transition, seed }));
+/** A story plan's shots as the API shows them (the cast lists stay inside); `reused` lists those a remake takes from its earlier film. */
+export function presentShots(plan: StoryPlan, reused: readonly number[] = []): StoryShot[] {
+  return plan.shots.map(({ index, text, prompt, seconds, transition, seed }) => ({ index, text, prompt, seconds, transition, seed, reused: reused.includes(index) }));
 }

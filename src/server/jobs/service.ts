@@ -7,6 +7,8 @@
 import { createHash } from 'node:crypto';
 import { CinesimError, ERRORS } from '../../errors.ts';
 import type { ConditioningMode } from '../../engine/conditioning.ts';
+import { filmSeconds } from '../../story/plan.ts';
+import { shotKeys } from '../../story/record.ts';
 import { fromMilli, toMilli } from '../accounts/ledger.ts';
 import type { Principal } from '../accounts/keys.ts';
 import type { ServerConfig } from '../config.ts';
@@ -17,11 +19,12 @@ import type { InputRole, JobPage, JobParams, JobQueue, JobRecord, ListOptions, S
 import type { CreateStoryBody, CreateVideoBody, ImageInput, StoryPlan as StoryPlanBody, Variant } from '../schemas/videos.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { collectUnused } from '../storage/collect.ts';
+import { shotsRecord } from '../storage/shots.ts';
 import type { LinkSigner, ShareLink } from '../storage/signed-links.ts';
 import { DerivedFiles, isDerivedVariant } from './derived.ts';
 import type { JobEvents } from './events.ts';
 import { storeImageInput, videoInput, type InputContext, type StoredInput } from './inputs.ts';
-import { planGeneration, planStoryGeneration, type GenerationFields } from './plan.ts';
+import { filmSettingsOf, planGeneration, planStoryGeneration, type GenerationFields } from './plan.ts';
 import { presentShots } from './present.ts';
 
 export interface JobServiceDeps {
@@ -69,25 +72,23 @@ export class JobService {
     const replay = this.replay(principal, options.idempotencyKey, requestHash);
     if (replay) return { job: replay, created: false };
 
-    const model = this.deps.catalog.get(body.model);
-    const planned = planStoryGeneration(model, body, this.deps.config.limits);
+    const { model, params, inputs, charged } = await this.planStory(principal, body);
     const callbackUrl = body.callback_url === undefined ? undefined : await this.checkCallback(body.callback_url);
-    return this.enqueue(principal, model, { ...planned, inputs: [] }, [], { requestHash, callbackUrl, idempotencyKey: options.idempotencyKey });
+    return this.enqueue(principal, model, params, inputs, { requestHash, callbackUrl, idempotencyKey: options.idempotencyKey, chargedSeconds: charged });
   }
 
   /** What `createStory` would make and charge for this request, planned and checked the same way; nothing is queued. */
-  checkStory(body: CreateStoryBody): StoryPlanBody {
-    const model = this.deps.catalog.get(body.model);
-    const planned = planStoryGeneration(model, body, this.deps.config.limits);
+  async checkStory(principal: Principal, body: CreateStoryBody): Promise<StoryPlanBody> {
+    const { model, params, charged } = await this.planStory(principal, body);
     return {
       object: 'story.plan',
       model: model.name,
-      title: planned.story.title,
-      seed: planned.seed,
-      seconds: planned.seconds,
-      frames: planned.frames,
-      cost: fromMilli(this.costOf(planned.seconds)),
-      shots: presentShots(planned.story),
+      title: params.story.title,
+      seed: params.seed,
+      seconds: params.seconds,
+      frames: params.frames,
+      cost: fromMilli(this.costOf(charged)),
+      shots: presentShots(params.story, params.reusedShots),
     };
   }
 
@@ -180,6 +181,41 @@ export class JobService {
 
   // --- helpers -----------------------------------------------------------------------------------------
 
+  /**
+   * A story request → its job's params, and for a remake (`reuse_video_id`) the earlier film's shots archive as
+   * the job's input: the shots whose key (src/story/record.ts) matches one of that film's are reused, and the
+   * charge is the seconds of film the other shots make.
+   */
+  private async planStory(principal: Principal, body: CreateStoryBody) {
+    const model = this.deps.catalog.get(body.model);
+    const earlier = body.reuse_video_id === undefined ? undefined : this.earlierFilm(principal, body.reuse_video_id);
+    // A remake keeps the earlier film's story seed unless told otherwise (the script's seed line wins in any case).
+    const planned = planStoryGeneration(model, { ...body, seed: body.seed ?? earlier?.job.params.seed }, this.deps.config.limits);
+    let reused: number[] = [];
+    if (earlier?.shots) {
+      const record = await shotsRecord(this.deps.blobs.path(earlier.shots.hash));
+      const made = new Set(record?.shots.map((s) => s.key));
+      const keys = shotKeys(planned.story, filmSettingsOf(planned), model.manifest);
+      reused = planned.story.shots.filter((_, k) => made.has(keys[k])).map((s) => s.index);
+    }
+    const inputs: StoredFile[] = earlier?.shots && reused.length > 0 ? [{ ...earlier.shots, role: 'input:shots' }] : [];
+    const params = {
+      ...planned,
+      inputs: inputs.length > 0 ? [{ role: 'shots' as const, source: `video:${earlier!.job.id}` }] : [],
+      ...(earlier ? { reusedShots: reused } : {}),
+    };
+    return { model, params, inputs, charged: filmSeconds(planned.story.shots, planned.fps, new Set(reused)) };
+  }
+
+  /** The film a remake names: the caller's, completed, a story's; `shots` is its archive (none for a film made before archives were kept). */
+  private earlierFilm(principal: Principal, id: string): { job: JobRecord; shots?: StoredFile } {
+    const param = 'reuse_video_id';
+    const job = this.get(principal, id, param);
+    if (!job.params.story) throw new CinesimError(ERRORS.INVALID_ARGUMENT, `${param}: video ${id} is not a story's film`, { param });
+    if (job.status !== 'completed') throw new CinesimError(ERRORS.NOT_READY, `${param}: video ${id} is ${job.status.replace('_', ' ')}, not completed`, { param });
+    return { job, shots: this.deps.queue.files(id).find((f) => f.role === 'shots') };
+  }
+
   /** Millicredits for `seconds` of video, what a create charges. */
   private costOf(seconds: number): number {
     return toMilli(seconds * this.deps.config.creditsPerSecond);
@@ -219,12 +255,13 @@ export class JobService {
     model: ServedModel,
     params: JobParams,
     inputs: StoredFile[],
-    extra: { requestHash: string; callbackUrl?: string; idempotencyKey?: string; remixedFrom?: string },
+    extra: { requestHash: string; callbackUrl?: string; idempotencyKey?: string; remixedFrom?: string; chargedSeconds?: number },
   ): Promise<{ job: JobRecord; created: boolean }> {
-    const cost = this.costOf(params.seconds);
+    const { chargedSeconds, ...record } = extra;
+    const cost = this.costOf(chargedSeconds ?? params.seconds);
     let result: { job: JobRecord; created: boolean };
     try {
-      result = this.deps.queue.enqueue({ id: newId('video'), keyId: principal.keyId, model: model.name, params, cost, inputs, ...extra });
+      result = this.deps.queue.enqueue({ id: newId('video'), keyId: principal.keyId, model: model.name, params, cost, inputs, ...record });
     } catch (error) {
       await collectUnused(inputs, this.deps.queue, this.deps.blobs); // refused (credits, idempotency race): its stored inputs may be orphans
       throw error;

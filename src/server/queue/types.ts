@@ -21,7 +21,8 @@ import type { StoryPlan } from '../../story/plan.ts';
 export type JobStatus = 'queued' | 'in_progress' | 'completed' | 'failed' | 'cancelled';
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
-export type InputRole = 'first' | 'last' | 'prefix';
+/** Keyframes, the video an extension continues, the earlier film whose shots a story remake reuses. */
+export type InputRole = 'first' | 'last' | 'prefix' | 'shots';
 
 /** Everything a worker needs to run a job, fixed at creation (the seed included), so a retry or a remix reproduces it. */
 export interface JobParams
@@ -36,6 +37,11 @@ export interface JobParams
    * job's prompt is then the title, its seconds and frames the film's, its seed the story's.
    */
   readonly story?: StoryPlan;
+  /**
+   * A story remake (`reuse_video_id`): the shots (by index) whose key matched a shot of the earlier film; they
+   * are taken from its `shots` archive (the job's `shots` input), not made again, and not charged.
+   */
+  readonly reusedShots?: readonly number[];
 }
 
 /** A file kept for a job in the blob store: outputs (`video`, `thumbnail`, …) and normalised inputs (`input:first`, …). */

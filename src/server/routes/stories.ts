@@ -42,6 +42,6 @@ export default async function storyRoutes(fastify: FastifyInstance): Promise<voi
         response: { 200: StoryPlan, ...COMMON_ERRORS },
       },
     },
-    async (request) => app.jobs.checkStory(request.body),
+    async (request) => app.jobs.checkStory(request.principal, request.body),
   );
 }

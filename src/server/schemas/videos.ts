@@ -75,6 +75,11 @@ export const CreateStoryBody = z
     sampler: generationFields.sampler,
     audio: generationFields.audio,
     callback_url: generationFields.callback_url,
+    reuse_video_id: videoId.optional().meta({
+      description:
+        'A remake: an earlier film of this script (yours, completed). Its shots that the edited script leaves unchanged (text, length, seed, ' +
+        'settings, and for a `continue` shot the shot before it) are taken from it, not made or charged again; its seed is the default story seed.',
+    }),
   })
   .meta({ id: 'CreateStory' });
 export type CreateStoryBody = z.output<typeof CreateStoryBody>;
@@ -137,6 +142,7 @@ export const StoryShot = z.object({
   seconds: z.number(),
   transition: z.enum(['cut', 'continue']),
   seed: z.number().int(),
+  reused: z.boolean().meta({ description: 'Taken unchanged from the film given as `reuse_video_id`: not made again, not charged.' }),
 });
 export type StoryShot = z.input<typeof StoryShot>;
 

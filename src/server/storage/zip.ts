@@ -1,6 +1,7 @@
 /**
- * A minimal ZIP writer (stored entries, no compression): enough to hand out a clip's PNG frames as one
- * download. PNGs are compressed already, so storing them costs nothing. Format: PKWARE APPNOTE 6.3 —
+ * A minimal ZIP writer and reader (stored entries, no compression): enough to hand out a clip's PNG frames
+ * as one download, and to keep a story's shots for a later remake. PNGs are compressed already, so storing
+ * them costs nothing. Format: PKWARE APPNOTE 6.3 —
  * local header + data per entry, then the central directory and its end record. No ZIP64: each entry and
  * the whole archive must stay under 4 GiB, far above any clip's frames.
  */
@@ -66,6 +67,38 @@ export function zipStore(entries: readonly ZipEntry[], modified = new Date()): B
   end.writeUInt32LE(directory.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, directory, end]);
+}
+
+/**
+ * The entries of a ZIP that `zipStore` wrote (or any ZIP of stored entries), read through its central
+ * directory; throws on anything else (a compressed entry, a wrong checksum, a truncated file).
+ */
+export function readZipStore(zip: Uint8Array): ZipEntry[] {
+  const buf = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
+  const fail = (why: string) => new Error(`not a readable ZIP of stored entries: ${why}`);
+  const endAt = buf.length - 22; // no archive comment: zipStore writes none
+  if (endAt < 0 || buf.readUInt32LE(endAt) !== END_OF_CENTRAL) throw fail('no end record');
+  const count = buf.readUInt16LE(endAt + 10);
+  let at = buf.readUInt32LE(endAt + 16);
+  const entries: ZipEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > endAt || buf.readUInt32LE(at) !== CENTRAL_HEADER) throw fail(`entry ${i} has no directory record`);
+    if (buf.readUInt16LE(at + 10) !== 0) throw fail(`entry ${i} is compressed`);
+    const crc = buf.readUInt32LE(at + 16);
+    const size = buf.readUInt32LE(at + 20);
+    const nameLength = buf.readUInt16LE(at + 28);
+    const skip = nameLength + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
+    const name = buf.toString('utf8', at + 46, at + 46 + nameLength);
+    const local = buf.readUInt32LE(at + 42);
+    if (local + 30 > endAt || buf.readUInt32LE(local) !== LOCAL_HEADER) throw fail(`${name} has no local header`);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    if (start + size > endAt) throw fail(`${name} is truncated`);
+    const data = new Uint8Array(buf.buffer, buf.byteOffset + start, size);
+    if (crc32(data) !== crc) throw fail(`${name} fails its checksum`);
+    entries.push({ name, data });
+    at += 46 + skip;
+  }
+  return entries;
 }
 
 /** MS-DOS time and date fields (local time, 2-second resolution, years from 1980). */
