@@ -215,6 +215,14 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     expect(await page.inputValue('#story-script')).toBe(
       `title: Ruby film\nseed: ${film.seed}\nshots:\n  - 2s: a small red ball bounces on green grass\n  - 2s continue: a small red ball moves left on green grass`,
     );
+    // ... as a remake of that film: an edited shot is made (and charged) again, the unchanged one is kept
+    await page.locator('.story-remake', { hasText: 'A remake of “Ruby film”' }).waitFor();
+    await page.fill('#story-script', (await page.inputValue('#story-script')).replace('moves left', 'moves right'));
+    await page.locator('.story-check', { hasText: '2 shots, 4 s of film. 1 unchanged, taken from the earlier film (not charged).' }).waitFor();
+    expect(await page.locator('.create-form .cost-value').textContent()).toMatch(/^2 credits?$/);
+    await page.getByRole('button', { name: 'Make every shot anew' }).click();
+    await page.locator('.story-check', { hasText: /^2 shots, 4 s of film\.$/ }).waitFor();
+    expect(await page.locator('.create-form .cost-value').textContent()).toMatch(/^4 credits?$/);
     await modeOption('Text').click();
   });
 

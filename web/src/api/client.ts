@@ -44,6 +44,8 @@ export interface StoryRequest {
   readonly seed?: number;
   readonly steps?: number;
   readonly guidance?: number;
+  /** A remake of this earlier film: its unchanged shots are reused, not made or charged again. */
+  readonly reuse_video_id?: string;
 }
 
 export type LiveEvent = { readonly type: 'video'; readonly video: Video } | { readonly type: 'preview'; readonly preview: Preview } | { readonly type: 'deleted' };

@@ -56,7 +56,9 @@ export function CreateForm() {
     guidance: draft.guidance,
   };
   // A story's length (and so its cost) is known once the server has planned its script.
-  const storyCheck = useStoryCheck({ ...shared, script: draft.script }, story);
+  const storyRequest = { ...shared, script: draft.script, reuse_video_id: draft.remakeOf?.id };
+  const storyCheck = useStoryCheck(storyRequest, story);
+  const reusedShots = storyCheck.plan?.shots.filter((s) => s.reused).length ?? 0;
   const cost = !model ? 0 : story ? storyCheck.plan?.cost ?? 0 : Number(draft.seconds) * model.credits_per_second * draft.variants;
   const balance = usage?.balance ?? null;
 
@@ -97,7 +99,7 @@ export function CreateForm() {
     // Variants: the same request with seeds seed, seed + 1, … (each its own video and idempotency key).
     const seeds = Array.from({ length: story ? 1 : draft.variants }, (_, k) => (draft.seed + k) % 2 ** 32);
     try {
-      if (story) await jobs.createStory({ ...shared, script: draft.script });
+      if (story) await jobs.createStory(storyRequest);
       else for (const seed of seeds) await jobs.create({ ...request, seed });
       notify(seeds.length > 1 ? t('toast.queuedMany', { n: seeds.length }) : t('toast.queued'), 'success');
       if (!draft.seedLocked) updateDraft({ seed: randomSeed() });
@@ -166,9 +168,18 @@ export function CreateForm() {
             {storyCheck.error ? (
               <span className="error-text">{storyCheck.error}</span>
             ) : storyCheck.plan ? (
-              t('create.storyPlan', { shots: storyCheck.plan.shots.length, s: storyCheck.plan.seconds.toFixed(2).replace(/\.?0+$/, '') })
+              t('create.storyPlan', { shots: storyCheck.plan.shots.length, s: storyCheck.plan.seconds.toFixed(2).replace(/\.?0+$/, '') }) +
+              (draft.remakeOf ? ` ${t('create.storyReused', { n: reusedShots })}` : '')
             ) : null}
           </p>
+          {draft.remakeOf ? (
+            <p className="story-remake small muted">
+              {t('create.storyRemake', { title: draft.remakeOf.title })}{' '}
+              <button type="button" className="button ghost small" onClick={() => updateDraft({ remakeOf: undefined })}>
+                {t('create.storyRemakeOff')}
+              </button>
+            </p>
+          ) : null}
         </div>
       ) : (
         <PromptEditor

@@ -24,6 +24,8 @@ export interface Draft {
   readonly extendId?: string;
   /** Videos one Generate makes: the same request with seeds seed, seed + 1, … */
   readonly variants: number;
+  /** The story film the script came from: a remake reuses its unchanged shots (`reuse_video_id`). */
+  readonly remakeOf?: { readonly id: string; readonly title: string };
 }
 
 /** Variant counts offered. */
@@ -84,6 +86,7 @@ export function draftFromVideo(video: Video, seedLocked = true): Draft {
     steps: video.steps,
     guidance: video.guidance,
     variants: 1,
+    remakeOf: video.story && video.status === 'completed' ? { id: video.id, title: video.story.title } : undefined,
   };
 }
 
@@ -124,5 +127,11 @@ export function parseDraft(value: unknown): Draft {
     guidance: num(v.guidance),
     extendId: str(v.extendId),
     variants: (VARIANT_CHOICES as readonly number[]).includes(v.variants as number) ? (v.variants as number) : 1,
+    remakeOf: parseRemake(v.remakeOf),
   };
+}
+
+function parseRemake(value: unknown): Draft['remakeOf'] {
+  const v = value as { id?: unknown; title?: unknown } | undefined;
+  return typeof v?.id === 'string' && typeof v.title === 'string' ? { id: v.id, title: v.title } : undefined;
 }
