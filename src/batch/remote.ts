@@ -13,6 +13,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { CinesimClient, CreateVideoParams, Model, Video } from '../client/client.ts';
+import { videoFailure } from '../client/remote-generate.ts';
 import type { ConditioningMode } from '../engine/conditioning.ts';
 import { CinesimError, ERRORS, invalidArgument, isCinesimError, rephrased } from '../errors.ts';
 import { sidecarPath } from '../media/metadata.ts';
@@ -212,7 +213,7 @@ export async function sendBatch(server: BatchServer, planned: readonly PlannedCl
           const final = await patiently(() => client.waitForVideo(job.id, { signal, onUpdate: (v) => seen(index, v) }), signal);
           open.delete(index);
           states.delete(index);
-          if (final.status !== 'completed') throw new CinesimError(jobFailure(final), `video ${final.id} ${final.status}${final.error ? `: ${final.error.message}` : ''}`);
+          if (final.status !== 'completed') throw videoFailure(final);
           // The sidecar first: an MP4 only counts as made (madeBefore) once its metadata is there too.
           const path = join(out, file);
           await patiently(() => client.downloadTo(final.id, sidecarPath(path), 'metadata', signal), signal);
@@ -294,10 +295,6 @@ async function createOnce(client: CinesimClient, request: CreateVideoParams, sig
   const spent = video.status === 'failed' || video.status === 'cancelled' || (video.expires_at !== null && video.expires_at * 1000 <= Date.now());
   if (!spent) return video;
   return patiently(() => client.createVideo(request, { idempotencyKey: `${key}-${randomUUID()}`, signal }), signal);
-}
-
-function jobFailure(video: Video) {
-  return { code: video.error?.code ?? ERRORS.CANCELLED.code, status: 500, exitCode: 1 };
 }
 
 /** `fn`, tried again after the wait the server asks for while it refuses for its rate limit (429). */

@@ -14,4 +14,4 @@ export {
   type WaitOptions,
 } from './client.ts';
 export { readEvents, type ServerEvent } from './sse.ts';
-export { generateOnServer, serverModel, type RemoteGenerateOptions, type RemoteGenerateResult } from './remote-generate.ts';
+export { generateOnServer, serverModel, videoFailure, type RemoteGenerateOptions, type RemoteGenerateResult } from './remote-generate.ts';

@@ -63,10 +63,7 @@ export async function generateOnServer(options: RemoteGenerateOptions): Promise<
     await client.cancelVideo(created.id).catch(() => undefined);
     throw new CinesimError(ERRORS.CANCELLED, `interrupted: video ${created.id} was cancelled on the server (and refunded)`, { cause: error });
   }
-  if (video.status !== 'completed') {
-    const code = video.error?.code ?? ERRORS.CANCELLED.code;
-    throw new CinesimError({ code, status: 500, exitCode: video.status === 'cancelled' ? ERRORS.CANCELLED.exitCode : 1 }, `video ${video.id} ${video.status}${video.error ? `: ${video.error.message}` : ''}`);
-  }
+  if (video.status !== 'completed') throw videoFailure(video);
 
   const targets: [Variant, string][] = folder
     ? FOLDER_FILES[kind].map(([variant, name]) => [variant, join(options.out, name)])
@@ -81,6 +78,13 @@ async function pickedSize(client: CinesimClient, options: RemoteGenerateOptions)
   const sizes = model.sizes.map((s) => s.split('x').map(Number) as [number, number]);
   const { width, height } = options.pickSize(sizes);
   return `${width}x${height}`;
+}
+
+/** Why a video that is final did not complete: its job's error code and message (a cancelled one exits as cancelled). */
+export function videoFailure(video: Video): CinesimError {
+  const code = video.error?.code ?? ERRORS.CANCELLED.code;
+  const exitCode = video.status === 'cancelled' ? ERRORS.CANCELLED.exitCode : 1;
+  return new CinesimError({ code, status: 500, exitCode }, `video ${video.id} ${video.status}${video.error ? `: ${video.error.message}` : ''}`);
 }
 
 /** The server's model of that id, or its default model (GET /v1/models); a name it lacks is a `--model` mistake. */
