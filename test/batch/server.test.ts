@@ -113,6 +113,12 @@ describe('cinesim batch --server', () => {
     expect(dry.stderr).toMatch(/001-a-small-red-ball-bounces-on-green-grass\.mp4 {2}seed \d+: a small red ball bounces on green grass/);
     expect(existsSync(join(work, 'bad'))).toBe(false);
     expect(await serverVideos()).toBe(4);
+
+    let help = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((help += String(chunk)), true));
+    expect(await main(['batch', '--help'])).toBe(0);
+    expect(help).toMatch(/--server <url>/);
+    expect(help).toMatch(/cinesim batch ads\.txt .*--server http/);
   }, 30_000);
 
   it('names a clip whose job failed by its line, writes the others, and exits 1', async () => {

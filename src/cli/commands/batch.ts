@@ -38,7 +38,7 @@ export function registerBatch(program: Command): void {
       .argument('<list>', 'a text file: one prompt per line, or {"prompt", "seed", "seconds", "negative_prompt"} per line; - reads standard input'),
   )
     .option('--out <folder>', 'the batch folder: one MP4 per clip, overview.png, batch.json', 'batch/')
-    .option('--model <name|dir>', 'model name under models/ or a model folder', DEFAULT_MODEL)
+    .option('--model <name|dir>', 'model name under models/ or a model folder (with --server: one of the server\'s, default its default)', DEFAULT_MODEL)
     .option('--variants <n>', 'versions of each prompt, each with its own seed [integer]', '1')
     .option('--seed <n>', 'seed the clips\' seeds derive from [integer] (default: the folder\'s last, else random; printed)')
     .option('--seconds <s>', 'length of a clip whose line does not say [number] (default: the model\'s)')
