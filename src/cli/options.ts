@@ -3,13 +3,12 @@
  * CinesimError naming the flag, so every command reports bad input the same way (exit code 2).
  */
 import { invalidArgument } from '../errors.ts';
+import { ASPECT_RATIOS } from '../util/aspect.ts';
 
 export interface Size {
   width: number;
   height: number;
 }
-
-const ASPECTS: Record<string, [number, number]> = { '1:1': [1, 1], '16:9': [16, 9], '9:16': [9, 16], '4:3': [4, 3], '3:4': [3, 4], '21:9': [21, 9] };
 
 /** "64x64" (also "64X64", "64*64"). */
 export function parseSize(value: string, flag = '--size', limits = { min: 8, max: 4096 }): Size {
@@ -26,9 +25,9 @@ export function parseSize(value: string, flag = '--size', limits = { min: 8, max
 }
 
 export function aspectRatio(value: string, flag = '--aspect'): [number, number] {
-  const a = ASPECTS[value.trim()];
-  if (!a) throw invalidArgument(flag, `${flag} must be one of ${Object.keys(ASPECTS).join(', ')}, got "${value}"`);
-  return a;
+  const a = ASPECT_RATIOS[value.trim()];
+  if (!a) throw invalidArgument(flag, `${flag} must be one of ${Object.keys(ASPECT_RATIOS).join(', ')}, got "${value}"`);
+  return [a[0], a[1]];
 }
 
 export function parseNumber(value: string, flag: string, range: { min?: number; max?: number; integer?: boolean } = {}): number {

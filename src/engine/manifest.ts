@@ -79,7 +79,7 @@ const videoManifestSchema = z.object({
     onePass: positiveInt.optional(),
   }),
   formats: z.object({
-    sizes: z.array(size), // [width, height] pairs it was trained on
+    sizes: z.array(size), // [width, height] pairs it makes: trained on, or measured since (training.sizesAfterTraining)
     fps: z.number().positive(),
     frames: positiveInt,
     defaultSize: size,

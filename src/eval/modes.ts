@@ -32,6 +32,7 @@ import { concatVideos, sliceVideo, type VideoFrames } from '../media/frames.ts';
 import { describePrompt, describeScene } from '../world/captions.ts';
 import { isReadable } from '../world/contrast.ts';
 import { renderClip } from '../world/render.ts';
+import { aspectName } from '../util/aspect.ts';
 import type { ClipFormat, SceneSpec } from '../world/spec.ts';
 import { BACKGROUNDS, SOLID_BACKGROUNDS, type Background, type Color } from '../world/vocabulary.ts';
 import { checkStated, scoreGroup, statedShare, statedValues, type StatedValue, type ValueCheck } from './adherence.ts';
@@ -478,13 +479,6 @@ function seamFigures(videos: readonly SeamContinuity[]): SeamFigures {
 /** Mean, median and max of seam ratios; null for none. */
 function spread(values: readonly number[]): SeamFigures['ratio'] {
   return { mean: orNull(mean(values)), median: orNull(median(values)), max: values.length === 0 ? null : Math.max(...values) };
-}
-
-/** The nearest common name of a frame's aspect ratio. */
-function aspectName(width: number, height: number): string {
-  const names: readonly [string, number][] = [['1:1', 1], ['16:9', 16 / 9], ['9:16', 9 / 16], ['4:3', 4 / 3], ['3:4', 3 / 4]];
-  const r = Math.log(width / height);
-  return names.reduce((best, n) => (Math.abs(Math.log(n[1]) - r) < Math.abs(Math.log(best[1]) - r) ? n : best))[0];
 }
 
 function share(hits: readonly boolean[]): number | null {

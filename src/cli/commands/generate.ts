@@ -9,6 +9,7 @@ import type { Video } from '../../client/client.ts';
 import type { ReferenceInput } from '../../engine/reference.ts';
 import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
 import type { VideoFrames } from '../../media/frames.ts';
+import { aspectName, ASPECT_RATIOS, nearestSize } from '../../util/aspect.ts';
 import { aspectRatio, optionalNumber, parseSampler, parseSeed, parseSize } from '../options.ts';
 import { Progress } from '../progress.ts';
 
@@ -326,7 +327,7 @@ export function withClipOptions(command: Command): Command {
     .option('--shift <s>', 'timestep shift [number] (default: the model\'s)')
     .option('--sampler <name>', 'euler | heun (default: the model\'s)')
     .option('--size <WxH>', 'frame size [WxH] (default: the model\'s default size)')
-    .option('--aspect <ratio>', 'pick the model size with this aspect ratio: 1:1 | 16:9 | 9:16');
+    .option('--aspect <ratio>', `the model's size with this aspect ratio: ${Object.keys(ASPECT_RATIOS).join(' | ')}`);
 }
 
 /** The longest clip (or story shot) the CLI makes: an hour. */
@@ -363,8 +364,7 @@ export function parseClipFlags(flags: ClipFlags) {
   };
 }
 
-/** The model's trained size whose aspect ratio is closest to the one asked for. */
-/** The frame size asked for: `--size`, else the model's size nearest `--aspect`, else its default size. */
+/** The frame size asked for: `--size`, else the model's size of the `--aspect` ratio, else its default size. */
 export function frameSize(
   formats: { sizes: readonly (readonly number[])[]; defaultSize: readonly number[] },
   size: { width: number; height: number } | undefined,
@@ -373,9 +373,13 @@ export function frameSize(
   return size ?? (aspect ? sizeForAspect(formats.sizes, aspect) : { width: formats.defaultSize[0], height: formats.defaultSize[1] });
 }
 
-export function sizeForAspect(sizes: readonly (readonly number[])[], [aw, ah]: [number, number]): { width: number; height: number } {
-  const target = Math.log(aw / ah);
-  let best = sizes[0];
-  for (const s of sizes) if (Math.abs(Math.log(s[0] / s[1]) - target) < Math.abs(Math.log(best[0] / best[1]) - target)) best = s;
-  return { width: best[0], height: best[1] };
+/** The model's size with the asked aspect ratio (by name: 112x64 is 16:9); a clear error when it has none. */
+export function sizeForAspect(sizes: readonly (readonly number[])[], ratio: readonly [number, number]): { width: number; height: number } {
+  const [width, height] = nearestSize(sizes, ratio);
+  const asked = aspectName(ratio[0], ratio[1]);
+  if (aspectName(width, height) !== asked) {
+    const has = sizes.map(([w, h]) => `${aspectName(w, h)} (${w}x${h})`).join(', ');
+    throw invalidArgument('--aspect', `the model has no ${asked} size; it makes ${has}`);
+  }
+  return { width, height };
 }

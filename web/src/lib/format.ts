@@ -1,13 +1,10 @@
 /** Small formatting helpers shared by the views. */
+import { aspectName } from '../../../src/util/aspect.ts';
 
 /** "16:9", "9:16", "1:1", or the nearest common ratio for sizes like 112x64 (7:4 ≈ 16:9). */
 export function aspectLabel(size: string): string {
   const [w, h] = size.split('x').map(Number);
-  if (!w || !h) return size;
-  const ratio = w / h;
-  const common: [string, number][] = [['1:1', 1], ['16:9', 16 / 9], ['9:16', 9 / 16], ['4:3', 4 / 3], ['3:4', 3 / 4], ['3:2', 3 / 2], ['2:3', 2 / 3], ['21:9', 21 / 9]];
-  const [label, value] = common.reduce((best, c) => (Math.abs(Math.log(c[1] / ratio)) < Math.abs(Math.log(best[1] / ratio)) ? c : best));
-  return Math.abs(Math.log(value / ratio)) < 0.05 ? label : `${w}:${h}`;
+  return w && h ? aspectName(w, h) : size;
 }
 
 export function sizeLabel(size: string): string {
