@@ -42,7 +42,7 @@ export interface StoryPlan {
 export interface PlanOptions {
   /** The story's seed when the script gives none. */
   readonly seed: number;
-  /** Shots drawn again with another seed: index → seed. */
+  /** Shots drawn again with another seed (`--reroll`): index → seed; over a seed the script gives. */
   readonly seeds?: ReadonlyMap<number, number>;
   readonly fps: number;
 }
@@ -71,7 +71,7 @@ export function planStory(script: StoryScript, model: PlanModel, options: PlanOp
       prompt,
       seconds,
       transition: shot.transition,
-      seed: options.seeds?.get(shot.index) ?? Rng.derive(seed, `shot:${shot.index}`).nextUint32(),
+      seed: options.seeds?.get(shot.index) ?? shot.seed ?? Rng.derive(seed, `shot:${shot.index}`).nextUint32(),
       cast,
     };
   });

@@ -12,8 +12,9 @@
  *     - 3s: Max moves left on green grass, the camera pans left
  *     - 2s continue: Ruby bounces on green grass      (starts on the last frame of the shot before)
  *     - Ruby and Max at night                         (the model's own length)
+ *     - 2s seed 42: Max falls at night                  (this shot's own seed)
  *
- * Chinese headers work too (标题, 种子, 角色, 镜头 or 分镜; durations as "3秒"; 接续 for continue). Blank lines
+ * Chinese headers work too (标题, 种子, 角色, 镜头 or 分镜; durations as "3秒"; 接续 for continue; 种子 42 for a seed). Blank lines
  * and lines starting with # are skipped. Everything wrong is reported with its line number; parsing
  * checks form only — words are checked against a model's vocabulary when the story is planned (plan.ts).
  */
@@ -38,6 +39,8 @@ export interface ScriptShot {
   readonly transition: Transition;
   /** The shot as written, cast names and all. */
   readonly text: string;
+  /** Its own seed, when the line gives one (`- 2s seed 42: …`); else one derived from the story seed and its place. */
+  readonly seed?: number;
 }
 
 export interface StoryScript {
@@ -65,8 +68,8 @@ const KEYS: Readonly<Record<string, 'title' | 'seed' | 'cast' | 'shots'>> = {
   分镜: 'shots',
 };
 
-// "- 3s continue: text", "2. 3秒: text", "continue: text"; the colon may be full-width.
-const SHOT = /^(?:(?<seconds>-?\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds|秒)\s*)?(?<continue>continue|接续)?\s*[:：]\s*(?<text>.*)$/i;
+// "- 3s continue: text", "2. 3秒: text", "continue: text", "2s seed 42: text"; the colon may be full-width.
+const SHOT = /^(?:(?<seconds>-?\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds|秒)\s*)?(?<continue>continue|接续)?\s*(?:(?:seed|种子)\s*(?<seed>\d+)\s*)?[:：]\s*(?<text>.*)$/i;
 const BULLET = /^(?:[-*•]|\d+[.)、])\s*/;
 const KEY = /^(?<key>[^\s:：]+)\s*[:：]\s*(?<value>.*)$/;
 const CAST = /^(?<name>[^\s:：=]+)\s*[:：=]\s*(?<description>.+)$/;
@@ -74,6 +77,10 @@ const CAST = /^(?<name>[^\s:：=]+)\s*[:：=]\s*(?<description>.+)$/;
 export function parseStory(text: string, source = 'story'): StoryScript {
   const fail = (line: number, message: string) =>
     new CinesimError(ERRORS.INVALID_ARGUMENT, `${source}:${line}: ${message}`, { param: 'script', details: { line } });
+  const checkSeed = (value: string, line: number) => {
+    if (!/^\d+$/.test(value) || Number(value) >= 2 ** 32) throw fail(line, `seed must be a whole number from 0 to ${2 ** 32 - 1}, got "${value}"`);
+    return Number(value);
+  };
   let title: string | undefined;
   let seed: number | undefined;
   const cast: CastMember[] = [];
@@ -96,8 +103,7 @@ export function parseStory(text: string, source = 'story'): StoryScript {
       } else if (known === 'title') {
         title = value;
       } else {
-        if (!/^\d+$/.test(value) || Number(value) >= 2 ** 32) throw fail(line, `seed must be a whole number from 0 to ${2 ** 32 - 1}, got "${value}"`);
-        seed = Number(value);
+        seed = checkSeed(value, line);
       }
       return;
     }
@@ -116,7 +122,8 @@ export function parseStory(text: string, source = 'story'): StoryScript {
     if (said === '') throw fail(line, 'this shot says nothing to show');
     const seconds = shot?.seconds === undefined ? undefined : Number(shot.seconds);
     if (seconds !== undefined && !(seconds > 0)) throw fail(line, `a shot lasts more than 0 s, got ${shot!.seconds}`);
-    shots.push({ index: shots.length + 1, line, seconds, transition: shot?.continue ? 'continue' : 'cut', text: said });
+    const shotSeed = shot?.seed === undefined ? undefined : checkSeed(shot.seed, line);
+    shots.push({ index: shots.length + 1, line, seconds, transition: shot?.continue ? 'continue' : 'cut', text: said, ...(shotSeed === undefined ? {} : { seed: shotSeed }) });
     if (shots.length > MAX_SHOTS) throw fail(line, `a story holds at most ${MAX_SHOTS} shots`);
   });
 

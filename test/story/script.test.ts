@@ -82,6 +82,18 @@ describe('planStory', () => {
     expect(rerolled.shots.map((s) => s.seed)).toEqual([plan.shots[0].seed, 99, plan.shots[2].seed]);
   });
 
+  it('keeps a shot\'s own seed where the line gives one, so a shot put before it leaves it as it was', () => {
+    const own = 'seed: 7\nshots:\n  - 2s seed 42: a red ball bounces\n  - 2s continue seed 43: a red ball moves left\n  - 种子 44：a red ball falls';
+    expect(parseStory(own).shots.map((s) => [s.seconds, s.transition, s.seed, s.text])).toEqual([
+      [2, 'cut', 42, 'a red ball bounces'],
+      [2, 'continue', 43, 'a red ball moves left'],
+      [undefined, 'cut', 44, 'a red ball falls'],
+    ]);
+    const inserted = own.replace('shots:\n', 'shots:\n  - a blue square falls\n');
+    expect(planStory(parseStory(inserted), model, { seed: 1, fps: 8 }).shots.slice(1).map((s) => s.seed)).toEqual([42, 43, 44]);
+    expect(() => parseStory('shots:\n  - seed 4294967296: a red ball', 's')).toThrow(/^s:2: seed must be a whole number/);
+  });
+
   it('matches Latin names as whole words in any case, longer names first, Chinese names anywhere', () => {
     const cast = [
       { name: 'Max', description: 'a blue square', line: 1 },

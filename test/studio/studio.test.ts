@@ -213,7 +213,8 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     await player.getByRole('button', { name: 'Use settings' }).click();
     await page.locator('label.mode-option.selected', { hasText: 'Story' }).waitFor();
     expect(await page.inputValue('#story-script')).toBe(
-      `title: Ruby film\nseed: ${film.seed}\nshots:\n  - 2s: a small red ball bounces on green grass\n  - 2s continue: a small red ball moves left on green grass`,
+      `title: Ruby film\nseed: ${film.seed}\nshots:\n  - 2s seed ${film.story!.shots[0].seed}: a small red ball bounces on green grass\n` +
+        `  - 2s continue seed ${film.story!.shots[1].seed}: a small red ball moves left on green grass`,
     );
     // ... as a remake of that film: an edited shot is made (and charged) again, the unchanged one is kept
     await page.locator('.story-remake', { hasText: 'A remake of “Ruby film”' }).waitFor();

@@ -176,12 +176,12 @@ async function serverFilmIn(out: string): Promise<string | undefined> {
  * Seeds that differ from the story's derived ones: a shot drawn anew earlier (`--reroll`) keeps its seed while
  * its text and the story seed stay the same; `--reroll` now draws new ones.
  */
-function shotSeeds(earlier: StoryRecord | undefined, script: { shots: readonly { index: number; text: string }[] }, seed: number, rerolls: number[]): Map<number, number> {
+function shotSeeds(earlier: StoryRecord | undefined, script: { shots: readonly { index: number; text: string; seed?: number }[] }, seed: number, rerolls: number[]): Map<number, number> {
   const seeds = new Map<number, number>();
   if (earlier && earlier.seed === seed) {
     for (const shot of script.shots) {
       const old = earlier.shots.find((s) => s.index === shot.index && s.text === shot.text);
-      if (old) seeds.set(shot.index, old.seed);
+      if (old && shot.seed === undefined) seeds.set(shot.index, old.seed); // a seed the line gives is the seed
     }
   }
   for (const n of rerolls) seeds.set(n, parseSeed(undefined));

@@ -92,10 +92,11 @@ export function draftFromVideo(video: Video, seedLocked = true): Draft {
 
 /**
  * A story video's script again: its title, seed and shots as the model was asked them (each character's
- * description in place of its name, so the cast is not needed).
+ * description in place of its name, so the cast is not needed), each with its own seed, so that a shot
+ * added in between leaves the others as they were (and a remake keeps them).
  */
 export function scriptOf(story: NonNullable<Video['story']>, seed: number): string {
-  const shot = (s: (typeof story.shots)[number]) => `  - ${s.seconds}s${s.transition === 'continue' ? ' continue' : ''}: ${s.prompt}`;
+  const shot = (s: (typeof story.shots)[number]) => `  - ${s.seconds}s${s.transition === 'continue' ? ' continue' : ''} seed ${s.seed}: ${s.prompt}`;
   return [`title: ${story.title}`, `seed: ${seed}`, 'shots:', ...story.shots.map(shot)].join('\n');
 }
 
