@@ -218,9 +218,21 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     );
     // ... as a remake of that film: an edited shot is made (and charged) again, the unchanged one is kept
     await page.locator('.story-remake', { hasText: 'A remake of “Ruby film”' }).waitFor();
-    await page.fill('#story-script', (await page.inputValue('#story-script')).replace('moves left', 'moves right'));
+    await page.fill('#story-script', (await page.inputValue('#story-script')).replace('moves left', 'moves right').replace('Ruby film', 'Ruby film II'));
     await page.locator('.story-check', { hasText: '2 shots, 4 s of film. 1 unchanged, taken from the earlier film (not charged).' }).waitFor();
     expect(await page.locator('.create-form .cost-value').textContent()).toMatch(/^2 credits?$/);
+    await generate().click();
+    await card('Ruby film II').locator('.status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    const remake = (await videos()).find((v) => v.prompt === 'Ruby film II')!;
+    expect(remake.cost).toBe(2);
+    await page.goto(`${server.url}/#/gallery/${remake.id}`);
+    await player.locator('.shot-list li').nth(1).waitFor();
+    expect(await player.locator('.shot-list li').allTextContents()).toEqual([
+      '2 s · a small red ball bounces on green grass · kept from the earlier film',
+      '2 s ↪ · a small red ball moves right on green grass',
+    ]);
+    await page.goto(`${server.url}/#/create`);
+    await page.locator('.story-remake').waitFor(); // still the first film's remake, until turned off
     await page.getByRole('button', { name: 'Make every shot anew' }).click();
     await page.locator('.story-check', { hasText: /^2 shots, 4 s of film\.$/ }).waitFor();
     expect(await page.locator('.create-form .cost-value').textContent()).toMatch(/^4 credits?$/);

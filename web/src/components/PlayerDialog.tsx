@@ -183,7 +183,10 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
               <dd>
                 <ol className="shot-list">
                   {video.story.shots.map((s) => (
-                    <li key={s.index}>{`${s.seconds} s${s.transition === 'continue' ? ' ↪' : ''} · ${s.text}`}</li>
+                    <li key={s.index}>
+                      {`${s.seconds} s${s.transition === 'continue' ? ' ↪' : ''} · ${s.text}`}
+                      {s.reused ? <span className="muted small">{` · ${t('player.shotReused')}`}</span> : null}
+                    </li>
                   ))}
                 </ol>
               </dd>
