@@ -67,7 +67,6 @@ export interface FilmResult {
   readonly files: { readonly film: string; readonly storyboard: string; readonly plan: string };
 }
 
-
 export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: MakeFilmOptions): Promise<FilmResult> {
   const { out, settings } = options;
   const earlier = await readRecord(out);
@@ -83,7 +82,7 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
     const dir = join(STORY_FILES.shots, `${String(shot.index).padStart(2, '0')}-${key.slice(0, 8)}`);
     const progress = (p: Omit<FilmProgress, 'shot' | 'shots'>) => options.onProgress?.({ shot: shot.index, shots: plan.shots.length, ...p });
     const old = reusable.get(key);
-    const kept = old && (await readShot(join(out, old.dir), old.frames, settings));
+    const kept = old && (await readShot(join(out, old.dir), old.frames, settings, shot.seed));
     if (old && kept) {
       progress({ stage: 'reuse', step: 1, total: 1 });
       shots.push({ index: shot.index, key, dir: old.dir, frames: old.frames, reused: true, ms: 0, video: kept.video });
@@ -160,20 +159,23 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
   return { video, shots, files };
 }
 
-
-
-
-/** A shot an earlier run wrote: its PNG frames (lossless) and its sound; undefined when anything is missing. */
-async function readShot(dir: string, count: number, settings: FilmSettings): Promise<{ video: VideoFrames; audio?: AudioSamples } | undefined> {
+/**
+ * A shot an earlier run wrote: its PNG frames (lossless) and its sound; undefined when a frame is missing. Sound
+ * missing from the folder (a server keeps shots without it) is heard again from the frames, as it was made.
+ */
+async function readShot(dir: string, count: number, settings: FilmSettings, seed: number): Promise<{ video: VideoFrames; audio?: AudioSamples } | undefined> {
+  let video: VideoFrames;
   try {
     const images = await Promise.all(Array.from({ length: count }, (_, i) => readImage(join(dir, frameFileName(i, count)))));
     const { width, height } = images[0];
     if (width !== settings.width || height !== settings.height) return undefined;
-    const video = makeFrames(width, height, settings.fps, count, concat(images.map((image) => image.data)));
-    return { video, audio: settings.audio ? await readWav(join(dir, FOLDER_FILES.audio)) : undefined };
+    video = makeFrames(width, height, settings.fps, count, concat(images.map((image) => image.data)));
   } catch {
     return undefined;
   }
+  if (!settings.audio) return { video };
+  const audio = await readWav(join(dir, FOLDER_FILES.audio)).catch(() => soundtrack(video, { seed }).audio);
+  return { video, audio };
 }
 
 function concat<T extends Float32Array | Uint8Array>(parts: readonly T[]): T {

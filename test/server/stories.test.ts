@@ -98,6 +98,10 @@ describe('a story over HTTP', () => {
       settings: { story: { reused: boolean }[] };
     };
     expect(metadata.settings.story.map((s) => s.reused)).toEqual([true, true, false]); // the worker took them from the archive
+    // the archive keeps frames only: the reused shots' sound is heard again from them
+    const path = join(out, 'remake.mp4');
+    await writeFile(path, Buffer.from(await (await fetch(`${server.url}/v1/videos/${remake.id}/content`, { headers: auth })).arrayBuffer()));
+    expect(await probeVideo(path)).toMatchObject({ frames: 42, hasAudio: true });
     // a remake of the remake with the first shot edited: the continued shot goes with it; the third is kept
     const again = await client.checkStory({ script: edited.replace('bounces on green grass', 'bounces on white'), steps: 2, reuse_video_id: remake.id });
     expect(again.shots.map((s) => s.reused)).toEqual([false, false, true]);

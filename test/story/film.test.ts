@@ -2,16 +2,16 @@
  * A story made into a film on the tiny model: the cut, its sound, the storyboard and story.json; a
  * continued shot opening on the frame before; a second run reusing what did not change.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VideoPipeline } from '../../src/engine/pipeline.ts';
 import { resolveSettings } from '../../src/engine/request.ts';
 import { probeVideo, readImage, sliceVideo } from '../../src/media/index.ts';
 import { Probe } from '../../src/engine/probe.ts';
-import { checkCast, formatCastReport, makeFilm, parseStory, planStory, type FilmSettings, type StoryRecord } from '../../src/story/index.ts';
+import { checkCast, formatCastReport, makeFilm, parseStory, planStory, reusableFiles, type FilmSettings, type StoryRecord } from '../../src/story/index.ts';
 import { gradientClip, TINY_MODEL } from '../engine/helpers.ts';
 
 const TINY_PROBE = join(import.meta.dirname, '..', 'fixtures', 'tiny-probe');
@@ -85,6 +85,16 @@ describe('makeFilm', () => {
     expect(readdirSync(join(out, 'shots'))).toHaveLength(3); // the replaced shots' folders are gone
     const again = await makeFilm(pipe, plan(edited), { out, settings });
     expect(same(again.video, second.video)).toBe(true);
+    // What a server keeps of a film (story.json and the frames, no sound) is enough to reuse every shot.
+    const kept = join(work, 'kept');
+    for (const name of await reusableFiles(out)) {
+      mkdirSync(dirname(join(kept, name)), { recursive: true });
+      copyFileSync(join(out, name), join(kept, name));
+    }
+    const fromKept = await makeFilm(pipe, plan(edited), { out: kept, settings });
+    expect(fromKept.shots.every((s) => s.reused)).toBe(true);
+    expect(same(fromKept.video, second.video)).toBe(true);
+    expect(await probeVideo(fromKept.files.film)).toMatchObject({ frames: second.video.count, hasAudio: true });
   });
 });
 
