@@ -206,7 +206,7 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     await page.goto(`${server.url}/#/gallery/${film.id}`);
     const player = page.locator('dialog.player-dialog');
     await player.locator('.shot-list li').nth(1).waitFor();
-    expect(await player.locator('.shot-list li').allTextContents()).toEqual(['2 s · Ruby bounces on green grass', '2 s ↪ · Ruby moves left on green grass']);
+    expect(await player.locator('.shot-list .shot-text').allTextContents()).toEqual(['2 s · Ruby bounces on green grass', '2 s ↪ · Ruby moves left on green grass']);
     expect(await player.getByRole('button', { name: 'Remix' }).count()).toBe(0);
     await screenshot(page, '08c-story-film');
     // Use settings: back in Create's story mode with the film's script (its seed, its shots as asked)
@@ -227,10 +227,18 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     expect(remake.cost).toBe(2);
     await page.goto(`${server.url}/#/gallery/${remake.id}`);
     await player.locator('.shot-list li').nth(1).waitFor();
-    expect(await player.locator('.shot-list li').allTextContents()).toEqual([
+    expect(await player.locator('.shot-list .shot-text').allTextContents()).toEqual([
       '2 s · a small red ball bounces on green grass · kept from the earlier film',
       '2 s ↪ · a small red ball moves right on green grass',
     ]);
+    await screenshot(page, '08d-story-remake');
+    // Redo one shot from the player: a remake of this film with that shot's seed drawn anew; the other is kept
+    await player.getByRole('button', { name: 'Make shot 2 again (a new seed; the other shots are kept)' }).click();
+    await expect.poll(async () => (await videos()).filter((v) => v.prompt === 'Ruby film II').length).toBe(2);
+    const redo = (await videos()).find((v) => v.prompt === 'Ruby film II' && v.id !== remake.id)!;
+    expect(redo.story!.shots.map((s) => s.reused)).toEqual([true, false]);
+    expect(redo.story!.shots.map((s) => s.seed === remake.story!.shots[s.index - 1].seed)).toEqual([true, false]);
+    expect(redo.cost).toBe(2);
     await page.goto(`${server.url}/#/create`);
     await page.locator('.story-remake').waitFor(); // still the first film's remake, until turned off
     await page.getByRole('button', { name: 'Make every shot anew' }).click();

@@ -44,6 +44,9 @@ export interface StoryRequest {
   readonly seed?: number;
   readonly steps?: number;
   readonly guidance?: number;
+  readonly shift?: number;
+  readonly sampler?: string;
+  readonly audio?: boolean;
   /** A remake of this earlier film: its unchanged shots are reused, not made or charged again. */
   readonly reuse_video_id?: string;
 }

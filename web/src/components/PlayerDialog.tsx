@@ -7,9 +7,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { Variant, Video } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import { copyText, saveBlob } from '../lib/files.ts';
-import { formatTime, shortId, sizeLabel } from '../lib/format.ts';
+import { formatTime, randomSeed, shortId, sizeLabel } from '../lib/format.ts';
 import { navigate, routeHref } from '../lib/route.ts';
-import { draftFromVideo, settingsJson } from '../state/draft.ts';
+import { draftFromVideo, redoShotRequest, settingsJson } from '../state/draft.ts';
 import { useJobs } from '../state/jobs.tsx';
 import { useMedia } from '../state/media.tsx';
 import { usePrefs } from '../state/prefs.tsx';
@@ -106,6 +106,16 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
     }
   };
 
+  // A story film with one shot drawn anew: a remake that keeps the others (and charges only what is made).
+  const redoShot = async (index: number) => {
+    try {
+      await jobs.createStory(redoShotRequest(video, index, randomSeed()));
+      notify(t('toast.queued'), 'success');
+    } catch (error) {
+      notify((error as Error).message, 'error');
+    }
+  };
+
   const completed = video.status === 'completed';
   return (
     <div className="dialog-body">
@@ -184,8 +194,15 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
                 <ol className="shot-list">
                   {video.story.shots.map((s) => (
                     <li key={s.index}>
-                      {`${s.seconds} s${s.transition === 'continue' ? ' ↪' : ''} · ${s.text}`}
-                      {s.reused ? <span className="muted small">{` · ${t('player.shotReused')}`}</span> : null}
+                      <span className="shot-text">
+                        {`${s.seconds} s${s.transition === 'continue' ? ' ↪' : ''} · ${s.text}`}
+                        {s.reused ? <span className="muted small">{` · ${t('player.shotReused')}`}</span> : null}
+                      </span>
+                      {completed ? (
+                        <button type="button" className="button ghost small shot-redo" onClick={() => void redoShot(s.index)} aria-label={t('player.redoShotLabel', { n: s.index })}>
+                          {t('player.redoShot')}
+                        </button>
+                      ) : null}
                     </li>
                   ))}
                 </ol>

@@ -2,6 +2,7 @@
  * The create form's state: what the next video will be. It is kept in localStorage (without the image
  * files), so the last settings are there after a reload.
  */
+import type { StoryRequest } from '../api/client.ts';
 import type { Model, Video, VideoMode } from '../api/types.ts';
 import { randomSeed } from '../lib/format.ts';
 
@@ -95,9 +96,19 @@ export function draftFromVideo(video: Video, seedLocked = true): Draft {
  * description in place of its name, so the cast is not needed), each with its own seed, so that a shot
  * added in between leaves the others as they were (and a remake keeps them).
  */
-export function scriptOf(story: NonNullable<Video['story']>, seed: number): string {
-  const shot = (s: (typeof story.shots)[number]) => `  - ${s.seconds}s${s.transition === 'continue' ? ' continue' : ''} seed ${s.seed}: ${s.prompt}`;
+export function scriptOf(story: NonNullable<Video['story']>, seed: number, seeds: ReadonlyMap<number, number> = new Map()): string {
+  const shot = (s: (typeof story.shots)[number]) => `  - ${s.seconds}s${s.transition === 'continue' ? ' continue' : ''} seed ${seeds.get(s.index) ?? s.seed}: ${s.prompt}`;
   return [`title: ${story.title}`, `seed: ${seed}`, 'shots:', ...story.shots.map(shot)].join('\n');
+}
+
+/**
+ * A story film made again with shot `index` drawn anew (a new seed): a remake of the film (`reuse_video_id`), so
+ * the other shots are kept and only that one, and the shots that continue it, are made and charged.
+ */
+export function redoShotRequest(video: Video, index: number, seed: number): StoryRequest {
+  const { model, size, fps, steps, guidance, shift, sampler, audio, negative_prompt } = video;
+  const script = scriptOf(video.story!, video.seed, new Map([[index, seed]]));
+  return { script, model, size, fps, steps, guidance, shift, sampler, audio, negative_prompt: negative_prompt || undefined, reuse_video_id: video.id };
 }
 
 /** What "Copy settings" puts on the clipboard: the create request that makes this video again (a story's: its POST /v1/stories request). */
