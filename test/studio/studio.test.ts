@@ -274,9 +274,15 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
 
   it('switches the interface to Chinese and back', async () => {
     await page.goto(`${server.url}/#/create`);
+    // the story mode's example script follows the language until it is edited
+    await modeOption('Story').click();
+    const example = 'title: Ruby\ncast:\n  Ruby: a small red striped ball\nshots:\n  - 2s: Ruby bounces on green grass\n  - 2s continue: Ruby moves left on green grass\n  - Ruby falls at night';
+    await page.fill('#story-script', example);
     await page.selectOption('#lang-select', 'zh');
     await page.getByRole('link', { name: '作品库', exact: true }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await page.inputValue('#story-script')).toMatch(/^标题：阿红\n角色：\n {2}阿红：一个小的红色条纹球\n/);
+    await modeOption('文生视频').click();
     expect(await generate().textContent()).toContain('生成');
     await typePrompt('一个红色的球在绿色草地上弹跳');
     await page.locator('.meaning', { hasText: '理解为：' }).waitFor();

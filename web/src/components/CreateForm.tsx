@@ -10,7 +10,7 @@ import type { VideoMode } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
 import type { MessageKey } from '../i18n/messages.ts';
 import { randomSeed } from '../lib/format.ts';
-import { fitDraft } from '../state/draft.ts';
+import { fitDraft, shownScript } from '../state/draft.ts';
 import { useJobs } from '../state/jobs.tsx';
 import { usePrefs } from '../state/prefs.tsx';
 import { usePromptCheck } from '../state/prompt-check.ts';
@@ -27,7 +27,7 @@ import { PromptEditor } from './PromptEditor.tsx';
 import { VocabularyHints } from './VocabularyHints.tsx';
 
 export function CreateForm() {
-  const { t, credits } = useI18n();
+  const { t, credits, lang } = useI18n();
   const { draft: stored, updateDraft } = usePrefs();
   const { models, usage, connection } = useServer();
   const jobs = useJobs();
@@ -56,7 +56,8 @@ export function CreateForm() {
     guidance: draft.guidance,
   };
   // A story's length (and so its cost) is known once the server has planned its script.
-  const storyRequest = { ...shared, script: draft.script, reuse_video_id: draft.remakeOf?.id };
+  const script = shownScript(draft.script, lang);
+  const storyRequest = { ...shared, script, reuse_video_id: draft.remakeOf?.id };
   const storyCheck = useStoryCheck(storyRequest, story);
   const reusedShots = storyCheck.plan?.shots.filter((s) => s.reused).length ?? 0;
   const cost = !model ? 0 : story ? storyCheck.plan?.cost ?? 0 : Number(draft.seconds) * model.credits_per_second * draft.variants;
@@ -65,7 +66,7 @@ export function CreateForm() {
   const blockers: MessageKey[] = [];
   if (!model) blockers.push('create.blockNoModel');
   if (story) {
-    if (draft.script.trim() === '') blockers.push('create.blockScript');
+    if (script.trim() === '') blockers.push('create.blockScript');
     else if (storyCheck.error) blockers.push('create.blockScriptInvalid');
   } else if (draft.prompt.trim() === '') blockers.push('create.blockEmpty');
   else if (promptCheck.check && !promptCheck.check.ok) blockers.push('create.blockPrompt');
@@ -160,7 +161,7 @@ export function CreateForm() {
       {story ? (
         <div className="field story-script">
           <label htmlFor="story-script">{t('create.script')}</label>
-          <textarea id="story-script" rows={9} spellCheck={false} value={draft.script} onChange={(e) => updateDraft({ script: e.target.value })} aria-describedby="story-help" />
+          <textarea id="story-script" rows={9} spellCheck={false} value={script} onChange={(e) => updateDraft({ script: e.target.value })} aria-describedby="story-help" />
           <p id="story-help" className="muted small">
             {t('create.scriptHelp')}
           </p>
@@ -193,7 +194,7 @@ export function CreateForm() {
           textareaRef={promptRef}
         />
       )}
-      <VocabularyHints vocabulary={vocabulary} onInsert={story ? (phrase) => updateDraft({ script: `${draft.script}${/\s$/.test(draft.script) ? '' : ' '}${phrase}` }) : insert} />
+      <VocabularyHints vocabulary={vocabulary} onInsert={story ? (phrase) => updateDraft({ script: `${script}${/\s$/.test(script) ? '' : ' '}${phrase}` }) : insert} />
 
       {draft.mode === 'image-to-video' ? <ImageDrop label={t('image.first')} file={first} onChange={setFirst} /> : null}
       {draft.mode === 'first-last-frame' ? (

@@ -392,7 +392,7 @@ const zh: Readonly<Record<MessageKey, string>> = {
   'create.storyRemake': '重制“{title}”：未改动的镜头将被保留。',
   'create.storyRemakeOff': '全部重新生成',
   'create.script': '剧本',
-  'create.scriptHelp': '先写角色（名字: 描述），再每行一个镜头：“- 2秒: 小红在草地上弹跳”。冒号前写“接续”，镜头从上一个镜头的最后一帧开始。服务器在扣费前逐行检查。',
+  'create.scriptHelp': '先写角色（名字: 描述），再每行一个镜头：“- 2秒: 阿红在草地上弹跳”。冒号前写“接续”，镜头从上一个镜头的最后一帧开始。服务器在扣费前逐行检查。',
   'create.storyCost': '按成片秒数计费：每秒 {credits}。',
   'player.shots': '镜头',
   'player.shotReused': '沿用先前成片',

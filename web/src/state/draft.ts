@@ -4,6 +4,7 @@
  */
 import type { StoryRequest } from '../api/client.ts';
 import type { Model, Video, VideoMode } from '../api/types.ts';
+import type { Lang } from '../i18n/messages.ts';
 import { randomSeed } from '../lib/format.ts';
 
 export interface Draft {
@@ -32,10 +33,9 @@ export interface Draft {
 /** Variant counts offered. */
 export const VARIANT_CHOICES = [1, 2, 4, 8] as const;
 
-export const EMPTY_DRAFT: Draft = {
-  mode: 'text-to-video',
-  prompt: 'a small red ball bounces on green grass',
-  script: [
+/** The story mode's example script, in the interface's language (until the user writes their own). */
+const EXAMPLE_SCRIPTS: Readonly<Record<Lang, string>> = {
+  en: [
     'title: Ruby',
     'cast:',
     '  Ruby: a small red striped ball',
@@ -44,6 +44,19 @@ export const EMPTY_DRAFT: Draft = {
     '  - 2s continue: Ruby moves left on green grass',
     '  - Ruby falls at night',
   ].join('\n'),
+  // 阿红, not 小红: "小红" is the model's own words ("small red"), and a name must not be.
+  zh: ['标题：阿红', '角色：', '  阿红：一个小的红色条纹球', '镜头：', '  - 2秒：阿红在草地上弹跳', '  - 2秒 接续：阿红在草地上向左移动', '  - 阿红在夜空中下落'].join('\n'),
+};
+
+/** The script to show: an example script (untouched) follows the interface's language; the user's own stays. */
+export function shownScript(script: string, lang: Lang): string {
+  return Object.values(EXAMPLE_SCRIPTS).includes(script) ? EXAMPLE_SCRIPTS[lang] : script;
+}
+
+export const EMPTY_DRAFT: Draft = {
+  mode: 'text-to-video',
+  prompt: 'a small red ball bounces on green grass',
+  script: EXAMPLE_SCRIPTS.en,
   negativePrompt: '',
   seed: randomSeed(),
   seedLocked: false,
