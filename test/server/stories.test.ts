@@ -144,6 +144,11 @@ describe('a story over HTTP', () => {
     expect(remade.settings.story.map((s: { reused: boolean }) => s.reused)).toEqual([true, true, false]);
     const video = await fetch(`${server.url}/v1/videos/${remade.extra.videoId}`, { headers: { authorization: `Bearer ${key}` } });
     expect(((await video.json()) as Video).cost).toBe(2.125);
+    // a folder whose film this server does not have (another server's, or deleted): every shot is made
+    await writeFile(join(folder, 'film.mp4.json'), JSON.stringify({ ...remade, extra: { videoId: 'video_000000000000000000000000' } }));
+    expect(await main(['story', script, '--server', server.url, '--api-key', key, '--steps', '2', '--no-audio', '--out', folder, '--quiet'])).toBe(0);
+    const anew = JSON.parse(await readFile(join(folder, 'film.mp4.json'), 'utf8'));
+    expect(anew.settings.story.map((s: { reused: boolean }) => s.reused)).toEqual([false, false, false]);
     // what only a local film folder can do is refused, before anything is sent
     expect(await main(['story', script, '--server', server.url, '--api-key', key, '--reroll', '2', '--out', folder, '--quiet'])).toBe(2);
   });
