@@ -149,8 +149,23 @@ describe('a story over HTTP', () => {
     expect(await main(['story', script, '--server', server.url, '--api-key', key, '--steps', '2', '--no-audio', '--out', folder, '--quiet'])).toBe(0);
     const anew = JSON.parse(await readFile(join(folder, 'film.mp4.json'), 'utf8'));
     expect(anew.settings.story.map((s: { reused: boolean }) => s.reused)).toEqual([false, false, false]);
+    // --reroll 2: that shot drawn anew (1 s, a continued shot), the others kept; a run again keeps its new seed
+    const cost = async (metadata: { extra: { videoId: string } }) =>
+      ((await (await fetch(`${server.url}/v1/videos/${metadata.extra.videoId}`, { headers: { authorization: `Bearer ${key}` } })).json()) as Video).cost;
+    const film = async (...extra: string[]) => {
+      expect(await main(['story', script, '--server', server.url, '--api-key', key, '--steps', '2', '--no-audio', '--out', folder, '--quiet', ...extra])).toBe(0);
+      return JSON.parse(await readFile(join(folder, 'film.mp4.json'), 'utf8')) as { extra: { videoId: string }; settings: { story: { reused: boolean; seed: number }[] } };
+    };
+    const rerolled = await film('--reroll', '2');
+    expect(rerolled.settings.story.map((s) => s.reused)).toEqual([true, false, true]);
+    expect(rerolled.settings.story[1].seed).not.toBe(anew.settings.story[1].seed);
+    expect(await cost(rerolled)).toBe(1);
+    const kept = await film();
+    expect(kept.settings.story.map((s) => [s.reused, s.seed])).toEqual(rerolled.settings.story.map((s) => [true, s.seed]));
+    expect(await cost(kept)).toBe(0);
     // what only a local film folder can do is refused, before anything is sent
-    expect(await main(['story', script, '--server', server.url, '--api-key', key, '--reroll', '2', '--out', folder, '--quiet'])).toBe(2);
+    expect(await main(['story', script, '--server', server.url, '--api-key', key, '--check', '--out', folder, '--quiet'])).toBe(2);
+    expect(await main(['story', script, '--server', server.url, '--api-key', key, '--reroll', '2', '--out', join(out, 'empty'), '--quiet'])).toBe(2);
   });
 
   it('refuses a script with a mistake, naming its line, before charging anything', async () => {

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { ERRORS, invalidArgument } from '../../errors.ts';
-import type { StoryPlan, StoryRecord } from '../../story/index.ts';
+import type { ScriptShot, StoryPlan } from '../../story/index.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
 import { checkOutFolder, readTextArgument } from '../input.ts';
 import { Progress } from '../progress.ts';
@@ -59,7 +59,8 @@ export function registerStory(program: Command): void {
         '    - 2s: Ruby bounces on green grass\n    - 3s: Max moves left on green grass, the camera pans left\n' +
         '    - 2s continue: Ruby bounces on green grass\n\n' +
         'Examples:\n  cinesim story story.txt --out film/\n  cinesim story story.txt --out film/ --reroll 2\n  cinesim story story.txt --dry-run\n' +
-        '  cinesim story story.txt --out film/ --server http://127.0.0.1:8787\n',
+        '  cinesim story story.txt --out film/ --server http://127.0.0.1:8787   # run again after an edit: a remake\n' +
+        '  cinesim story story.txt --out film/ --server http://127.0.0.1:8787 --reroll 2\n',
     )
     .action(async (script: string, flags: StoryFlags, command: Command) =>
       flags.server === undefined ? storyCommand(script, flags) : storyRemote(script, flags, command.getOptionValueSource('model') === 'cli'),
@@ -90,7 +91,7 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
     defaultSeconds: (formats.frames - 1) / fps,
     checkSeconds: clipSecondsCheck(engine, manifest, { fps, width, height }, 'a shot'),
   };
-  const plan = story.planStory(script, model, { seed, fps, seeds: shotSeeds(earlier, script, seed, rerolls) });
+  const plan = story.planStory(script, model, { seed, fps, seeds: shotSeeds(earlier, script, seed, rerolls, (shot, old) => old.text === shot.text) });
 
   if (flags.dryRun || !flags.quiet) printPlan(plan, { model: manifest.name, width, height, fps });
   if (flags.dryRun) return;
@@ -132,16 +133,32 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
  * `--server`: the script goes to POST /v1/stories (the server checks it line by line) and the film comes back
  * into the --out folder: film.mp4 with its metadata, storyboard.png, thumbnail.webp. Run again on the folder,
  * the film there (its metadata names the server's video) is the remake's source: the server reuses its
- * unchanged shots and charges only for the others. --reroll, --check and --dry-run are the local command's.
+ * unchanged shots and charges only for the others. `--reroll N` draws shot N anew as the local command does,
+ * and a shot drawn anew keeps its seed in later runs: the script sent gives those shots their seed
+ * (`seed N` in their line). --check and --dry-run are the local command's.
  */
 async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: boolean): Promise<void> {
-  for (const [flag, given] of [['--reroll', flags.reroll.length > 0], ['--check', flags.check], ['--dry-run', flags.dryRun], ['--threads', flags.threads !== undefined]] as const) {
+  for (const [flag, given] of [['--check', flags.check], ['--dry-run', flags.dryRun], ['--threads', flags.threads !== undefined]] as const) {
     if (given) throw invalidArgument(flag, `${flag} is for a local story, not with --server`);
   }
-  const script = await readTextArgument(scriptPath, 'the script', 'script');
+  const rerolls = flags.reroll.map((v) => parseNumber(v, '--reroll', { min: 1, integer: true }));
+  const text = await readTextArgument(scriptPath, 'the script', 'script');
+  const { parseStory } = await import('../../story/script.ts');
+  const { withCast } = await import('../../story/plan.ts');
+  const parsed = parseStory(text, scriptPath === '-' ? 'stdin' : basename(scriptPath));
+  for (const n of rerolls) if (n > parsed.shots.length) throw invalidArgument('--reroll', `--reroll ${n}: the script has ${parsed.shots.length} shots`);
   await checkOutFolder(flags.out, FILM_FOLDER);
   const out = flags.out.endsWith('/') ? flags.out : `${flags.out}/`;
-  const earlier = await serverFilmIn(out);
+  const film = await serverFilmIn(out);
+  if (rerolls.length > 0 && !film) throw invalidArgument('--reroll', `--reroll with --server draws a shot of the film in ${out} again; there is no film from a server there yet`);
+  // A shot is the same as the film's when the server would ask the model the same; the story seed the server
+  // uses is the script's, --seed, else (a remake) the earlier film's.
+  const same = (shot: ScriptShot, old: ServerFilm['shots'][number]) =>
+    old.prompt === withCast(shot.text, parsed.cast).prompt && (shot.seconds === undefined || shot.seconds === old.seconds) && old.transition === shot.transition;
+  const seed = parsed.seed ?? (flags.seed !== undefined ? parseSeed(flags.seed) : film?.seed);
+  const seeds = film ? shotSeeds(film, parsed, seed ?? film.seed, rerolls, same) : new Map<number, number>();
+  const script = withShotSeeds(text, parsed.shots, seeds);
+  const earlier = film?.id;
   const run = (reuse?: string) => runOnServer('story', flags, modelGiven, { script, reuse_video_id: reuse }, out);
   const { video, written, elapsed } = await run(earlier).catch((error: unknown) => {
     // The folder's film is gone from the server (deleted, expired) or is another server's: make the film anew.
@@ -161,27 +178,58 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
   for (const f of written) process.stdout.write(`${f}\n`);
 }
 
-/** The server's id of the film a `--server` run left in this folder (its metadata's `extra.videoId`), if any. */
-async function serverFilmIn(out: string): Promise<string | undefined> {
+/** A film a `--server` run left in this folder: the server's id (its metadata's `extra.videoId`), story seed and shots. */
+interface ServerFilm {
+  readonly id: string;
+  readonly seed: number;
+  readonly shots: readonly { index: number; prompt: string; seconds: number; seed: number; transition: string }[];
+}
+
+async function serverFilmIn(out: string): Promise<ServerFilm | undefined> {
   const [{ sidecarPath }, { STORY_FILES }] = await Promise.all([import('../../media/metadata.ts'), import('../../story/record.ts')]);
   try {
-    const metadata = JSON.parse(await readFile(sidecarPath(join(out, STORY_FILES.film)), 'utf8')) as { extra?: { videoId?: unknown } };
-    return typeof metadata.extra?.videoId === 'string' ? metadata.extra.videoId : undefined;
+    const metadata = JSON.parse(await readFile(sidecarPath(join(out, STORY_FILES.film)), 'utf8')) as {
+      seed: number;
+      extra?: { videoId?: unknown };
+      settings: { story: { shot: number; prompt: string; seconds: number; seed: number; transition: string }[] };
+    };
+    if (typeof metadata.extra?.videoId !== 'string') return undefined; // a film made here, not by a server
+    return { id: metadata.extra.videoId, seed: metadata.seed, shots: metadata.settings.story.map(({ shot, ...s }) => ({ index: shot, ...s })) };
   } catch {
     return undefined; // no film here yet
   }
 }
 
+/** The script's text with `seed N` written into the line of each shot `seeds` names (the rest as written). */
+function withShotSeeds(text: string, shots: readonly ScriptShot[], seeds: ReadonlyMap<number, number>): string {
+  const lines = text.split('\n');
+  for (const shot of shots) {
+    const seed = seeds.get(shot.index);
+    if (seed === undefined) continue;
+    const indent = /^\s*/.exec(lines[shot.line - 1])![0];
+    const head = `${shot.seconds === undefined ? '' : `${shot.seconds}s `}${shot.transition === 'continue' ? 'continue ' : ''}seed ${seed}`;
+    lines[shot.line - 1] = `${indent}- ${head}: ${shot.text}`;
+  }
+  return lines.join('\n');
+}
+
 /**
  * Seeds that differ from the story's derived ones: a shot drawn anew earlier (`--reroll`) keeps its seed while
- * its text and the story seed stay the same; `--reroll` now draws new ones.
+ * it is the `same` shot and the story seed stays the same; `--reroll` now draws new ones. A seed the script's
+ * line gives is the seed.
  */
-function shotSeeds(earlier: StoryRecord | undefined, script: { shots: readonly { index: number; text: string; seed?: number }[] }, seed: number, rerolls: number[]): Map<number, number> {
+function shotSeeds<T extends { index: number; seed: number }>(
+  earlier: { seed: number; shots: readonly T[] } | undefined,
+  script: { shots: readonly ScriptShot[] },
+  seed: number,
+  rerolls: number[],
+  same: (shot: ScriptShot, old: T) => boolean,
+): Map<number, number> {
   const seeds = new Map<number, number>();
   if (earlier && earlier.seed === seed) {
     for (const shot of script.shots) {
-      const old = earlier.shots.find((s) => s.index === shot.index && s.text === shot.text);
-      if (old && shot.seed === undefined) seeds.set(shot.index, old.seed); // a seed the line gives is the seed
+      const old = earlier.shots.find((s) => s.index === shot.index && same(shot, s));
+      if (old && shot.seed === undefined) seeds.set(shot.index, old.seed);
     }
   }
   for (const n of rerolls) seeds.set(n, parseSeed(undefined));
