@@ -57,7 +57,8 @@ export function CreateForm() {
   };
   // A story's length (and so its cost) is known once the server has planned its script.
   const script = shownScript(draft.script, lang);
-  const storyRequest = { ...shared, script, reuse_video_id: draft.remakeOf?.id };
+  const remake = draft.remakeOf;
+  const storyRequest = { ...shared, script, ...(remake ? { reuse_video_id: remake.id, shift: remake.shift, sampler: remake.sampler, audio: remake.audio } : {}) };
   const storyCheck = useStoryCheck(storyRequest, story);
   const reusedShots = storyCheck.plan?.shots.filter((s) => s.reused).length ?? 0;
   const cost = !model ? 0 : story ? storyCheck.plan?.cost ?? 0 : Number(draft.seconds) * model.credits_per_second * draft.variants;

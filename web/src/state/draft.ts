@@ -26,8 +26,11 @@ export interface Draft {
   readonly extendId?: string;
   /** Videos one Generate makes: the same request with seeds seed, seed + 1, … */
   readonly variants: number;
-  /** The story film the script came from: a remake reuses its unchanged shots (`reuse_video_id`). */
-  readonly remakeOf?: { readonly id: string; readonly title: string };
+  /**
+   * The story film the script came from: a remake reuses its unchanged shots (`reuse_video_id`), made with the
+   * film's own settings that the form does not show (else no shot's key would match).
+   */
+  readonly remakeOf?: { readonly id: string; readonly title: string; readonly shift: number; readonly sampler: string; readonly audio: boolean };
 }
 
 /** Variant counts offered. */
@@ -100,7 +103,8 @@ export function draftFromVideo(video: Video, seedLocked = true): Draft {
     steps: video.steps,
     guidance: video.guidance,
     variants: 1,
-    remakeOf: video.story && video.status === 'completed' ? { id: video.id, title: video.story.title } : undefined,
+    remakeOf:
+      video.story && video.status === 'completed' ? { id: video.id, title: video.story.title, shift: video.shift, sampler: video.sampler, audio: video.audio } : undefined,
   };
 }
 
@@ -157,6 +161,7 @@ export function parseDraft(value: unknown): Draft {
 }
 
 function parseRemake(value: unknown): Draft['remakeOf'] {
-  const v = value as { id?: unknown; title?: unknown } | undefined;
-  return typeof v?.id === 'string' && typeof v.title === 'string' ? { id: v.id, title: v.title } : undefined;
+  const v = value as { id?: unknown; title?: unknown; shift?: unknown; sampler?: unknown; audio?: unknown } | undefined;
+  if (typeof v?.id !== 'string' || typeof v.title !== 'string' || typeof v.shift !== 'number' || typeof v.sampler !== 'string' || typeof v.audio !== 'boolean') return undefined;
+  return { id: v.id, title: v.title, shift: v.shift, sampler: v.sampler, audio: v.audio };
 }
