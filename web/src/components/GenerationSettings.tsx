@@ -1,6 +1,6 @@
 /**
  * Length, size, frame rate, seed, steps and guidance, with presets: quality presets set steps (and
- * guidance) from the model's defaults; aspect presets pick among the model's trained sizes. Only values
+ * guidance) from the model's defaults; aspect presets pick among the model's sizes. Only values
  * the model can make are offered, so a request never fails on them.
  */
 import type { Model } from '../api/types.ts';
