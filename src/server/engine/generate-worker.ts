@@ -122,7 +122,8 @@ class GenerationWorker {
     const p = task.params;
     const t0 = performance.now();
     const out = join(task.outDir, 'story');
-    if (task.inputs.shots) await unpackShots(task.inputs.shots, out);
+    // An archive that cannot be read costs the remake its reuse, not the film: every shot is made.
+    if (task.inputs.shots) await unpackShots(task.inputs.shots, out).catch((error: unknown) => console.warn(`cinesim: ${task.jobId}: earlier shots not reused: ${(error as Error)?.message ?? error}`));
     const result = await makeFilm(pipeline, plan, {
       out,
       signal,
