@@ -193,7 +193,8 @@ export class JobService {
     const planned = planStoryGeneration(model, { ...body, seed: body.seed ?? earlier?.job.params.seed }, this.deps.config.limits);
     let reused: number[] = [];
     if (earlier?.shots) {
-      const record = await shotsRecord(this.deps.blobs.path(earlier.shots.hash));
+      // An archive that cannot be read reuses nothing: the remake is then priced and made as a whole film.
+      const record = await shotsRecord(this.deps.blobs.path(earlier.shots.hash)).catch(() => undefined);
       const made = new Set(record?.shots.map((s) => s.key));
       const keys = shotKeys(planned.story, filmSettingsOf(planned), model.manifest);
       reused = planned.story.shots.filter((_, k) => made.has(keys[k])).map((s) => s.index);
