@@ -7,7 +7,7 @@
  *   await makeBatch(pipe, items, { out: 'ads/', seed: 7, settings: { width: 64, height: 112, fps: 8, audio: true } });
  */
 export { parseBatch, MAX_BATCH_CLIPS, type BatchItem, type BatchModel, type BatchOptions as BatchListOptions } from './list.ts';
-export { makeBatch, type BatchOptions, type BatchProgress } from './run.ts';
+export { lineImage, makeBatch, type BatchOptions, type BatchProgress } from './run.ts';
 export {
   clipFileName,
   readBatchRecord,

@@ -1,12 +1,14 @@
 /**
- * A batch list → the clips to make: one prompt per line (or a JSON object per line for its own seed, length
- * or negative prompt), each made in `variants` versions with seeds of their own. Every mistake is named by
- * its line, and every prompt is checked against the model's words, before any model runs.
+ * A batch list → the clips to make: one prompt per line (or a JSON object per line for its own seed, length,
+ * negative prompt or first frame), each made in `variants` versions with seeds of their own. Every mistake is
+ * named by its line, and every prompt is checked against the model's words, before any model runs.
  *
  *   a red ball bounces on green grass
  *   # a comment
  *   {"prompt": "a blue square falls at night", "seed": 7, "seconds": 4}
+ *   {"prompt": "a red ball bounces on green grass", "image": "product.png"}   (image to video)
  */
+import { resolve } from 'node:path';
 import { CinesimError, ERRORS, rephrased } from '../errors.ts';
 import { Rng } from '../util/random.ts';
 
@@ -23,6 +25,8 @@ export interface BatchItem {
   /** Seconds; undefined for the batch's. */
   readonly seconds?: number;
   readonly negativePrompt?: string;
+  /** The picture the clip opens on (image to video), its path resolved against the list's folder. */
+  readonly image?: string;
 }
 
 /** What checking needs of a model: its words, and which lengths it makes. */
@@ -37,12 +41,14 @@ export interface BatchOptions {
   readonly variants?: number;
   /** Seed the clips' seeds derive from (a line's own seed is its first version's). */
   readonly seed: number;
+  /** The folder a line's relative `image` path is read from (the list's); default the working folder. */
+  readonly dir?: string;
 }
 
 /** Clips one batch may hold. */
 export const MAX_BATCH_CLIPS = 1000;
 
-const JSON_FIELDS = new Set(['prompt', 'seed', 'seconds', 'negative_prompt']);
+const JSON_FIELDS = new Set(['prompt', 'seed', 'seconds', 'negative_prompt', 'image']);
 
 export function parseBatch(text: string, source: string, model: BatchModel, options: BatchOptions): BatchItem[] {
   const variants = options.variants ?? 1;
@@ -72,14 +78,15 @@ export function parseBatch(text: string, source: string, model: BatchModel, opti
       if (items.length >= MAX_BATCH_CLIPS) throw fail(line, `a batch makes at most ${MAX_BATCH_CLIPS} clips`);
       const label = `prompt:${entry.prompt}:${occurrence}:variant:${variant}`;
       const seed = variant === 1 && entry.seed !== undefined ? entry.seed : Rng.derive(entry.seed ?? options.seed, label).nextUint32();
-      items.push({ index: items.length + 1, line, variant, prompt: entry.prompt, seed, seconds: entry.seconds, negativePrompt: entry.negativePrompt });
+      const image = entry.image === undefined ? undefined : resolve(options.dir ?? '.', entry.image);
+      items.push({ index: items.length + 1, line, variant, prompt: entry.prompt, seed, seconds: entry.seconds, negativePrompt: entry.negativePrompt, image });
     }
   });
   if (items.length === 0) throw fail(1, 'no prompts: write one per line');
   return items;
 }
 
-function jsonEntry(content: string, fail: (message: string) => CinesimError): { prompt: string; seed?: number; seconds?: number; negativePrompt?: string } {
+function jsonEntry(content: string, fail: (message: string) => CinesimError): { prompt: string; seed?: number; seconds?: number; negativePrompt?: string; image?: string } {
   let value: unknown;
   try {
     value = JSON.parse(content);
@@ -96,5 +103,12 @@ function jsonEntry(content: string, fail: (message: string) => CinesimError): { 
   }
   if (v.seconds !== undefined && !(typeof v.seconds === 'number' && v.seconds > 0)) throw fail('"seconds" must be a number above 0');
   if (v.negative_prompt !== undefined && typeof v.negative_prompt !== 'string') throw fail('"negative_prompt" must be a string');
-  return { prompt: v.prompt, seed: v.seed as number | undefined, seconds: v.seconds as number | undefined, negativePrompt: v.negative_prompt as string | undefined };
+  if (v.image !== undefined && !(typeof v.image === 'string' && v.image.trim() !== '')) throw fail('"image" must be the path of a picture (PNG, JPEG or WebP)');
+  return {
+    prompt: v.prompt,
+    seed: v.seed as number | undefined,
+    seconds: v.seconds as number | undefined,
+    negativePrompt: v.negative_prompt as string | undefined,
+    image: v.image as string | undefined,
+  };
 }

@@ -4,15 +4,19 @@
  *
  * A clip already in the folder with the same request in its metadata (prompt, seed, model, settings) is kept,
  * under its name, not made again: an interrupted batch picks up where it stopped, and an edited list makes only
- * its new lines. A new clip never takes the name of a file already there.
+ * its new lines. A new clip never takes the name of a file already there. A line's `image` is the clip's first
+ * frame (image to video), known in its request by the picture's hash, so a changed picture makes the clip again.
  */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { soundtrack } from '../audio/index.ts';
 import { throwIfAborted } from '../engine/cancel.ts';
 import { generateClip, type ClipProgress } from '../engine/clip.ts';
 import type { VideoPipeline } from '../engine/pipeline.ts';
 import { resolveSettings } from '../engine/request.ts';
-import { sliceVideo } from '../media/frames.ts';
+import { sliceVideo, type VideoFrames } from '../media/frames.ts';
+import { imageAsFrames, readImage } from '../media/image.ts';
 import { writeClip } from '../media/write.ts';
 import { clipFileName, clipRequestKey, freeName, madeBefore, readClip, writeBatchFiles, type BatchResult, type BatchSettings, type MadeClip } from './folder.ts';
 import type { BatchItem } from './list.ts';
@@ -59,7 +63,9 @@ export async function makeBatch(pipe: VideoPipeline, items: readonly BatchItem[]
       height: settings.height,
       fps: settings.fps,
     };
-    const recorded = { ...resolveSettings(request, pipe.manifest), audio: settings.audio };
+    const image = item.image === undefined ? undefined : await lineImage(item.image, settings);
+    const conditioning = image && { mode: 'firstFrame' as const, image: image.frames };
+    const recorded = { ...resolveSettings({ ...request, conditioning }, pipe.manifest), audio: settings.audio, image: image?.hash };
     const key = clipRequestKey(pipe.manifest.name, recorded);
     const kept = earlier.get(key);
     if (kept) {
@@ -71,7 +77,7 @@ export async function makeBatch(pipe: VideoPipeline, items: readonly BatchItem[]
     }
     const file = await freeName(out, clipFileName(item, items.length));
     const t0 = performance.now();
-    const result = await generateClip(pipe, request, { signal: options.signal, onProgress: (p) => progress(p) });
+    const result = await generateClip(pipe, { ...request, firstFrame: image?.frames }, { signal: options.signal, onProgress: (p) => progress(p) });
     const audio = settings.audio ? soundtrack(result.video, { seed: result.seed }).audio : undefined;
     await writeClip(result.video, join(out, file), {
       audio,
@@ -89,4 +95,13 @@ export async function makeBatch(pipe: VideoPipeline, items: readonly BatchItem[]
     made.push({ clip, middle: sliceVideo(result.video, result.video.count >> 1, 1) });
   }
   return writeBatchFiles(out, made, { model: pipe.manifest.name, seed: options.seed, settings }, options.columns);
+}
+
+/**
+ * A line's picture as the clip's first frame: cropped to the batch's size (cover), and its file's hash, which
+ * the clip's request records. Throws INPUT_UNREADABLE for a file that is missing or not a picture.
+ */
+export async function lineImage(path: string, size: { width: number; height: number; fps: number }): Promise<{ frames: VideoFrames; hash: string }> {
+  const picture = await readImage(path, { width: size.width, height: size.height, fit: 'cover' });
+  return { frames: imageAsFrames(picture, size.fps), hash: createHash('sha256').update(await readFile(path)).digest('hex') };
 }

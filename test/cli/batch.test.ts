@@ -24,7 +24,7 @@ function batch(...args: string[]) {
 
 describe('cinesim batch', () => {
   const out = at('ads/');
-  const record = () => JSON.parse(readFileSync(join(out, 'batch.json'), 'utf8')) as BatchRecord;
+  const record = (folder = out) => JSON.parse(readFileSync(join(folder, 'batch.json'), 'utf8')) as BatchRecord;
 
   it('makes every line in its variants, with sound, an overview a row per line, and the record', async () => {
     writeFileSync(at('list.txt'), 'a small red ball bounces on green grass\n# skipped\n{"prompt": "一个黄色的星星在夜空中旋转", "seed": 7, "seconds": 1}\n');
@@ -69,4 +69,24 @@ describe('cinesim batch', () => {
     expect(dry.stderr).toMatch(/001-a-small-blue-square-falls-at-night\.mp4 {2}seed \d+: a small blue square falls at night/);
     expect(existsSync(at('dry/'))).toBe(false);
   });
+
+  it('opens a line\'s clip on its picture (read from the list\'s folder); a picture changed makes it again, a missing one names its line', async () => {
+    const folder = at('shop/');
+    const square = (color: { r: number; g: number; b: number }) =>
+      sharp({ create: { width: 64, height: 64, channels: 3, background: color } }).png().toFile(join(work, 'product.png'));
+    await square({ r: 250, g: 200, b: 0 });
+    writeFileSync(at('shop.txt'), '{"prompt": "a small red ball bounces on green grass", "image": "product.png"}\n');
+    const r = batch(at('shop.txt'), '--seed', '1', '--out', folder);
+    expect(r.code, r.stderr).toBe(0);
+    const [clip] = record(folder).clips;
+    const meta = JSON.parse(readFileSync(join(folder, `${clip.file}.json`), 'utf8')) as { settings: { conditioning: string; image: string } };
+    expect(meta.settings.conditioning).toBe('firstFrame');
+    expect(meta.settings.image).toMatch(/^[0-9a-f]{64}$/);
+    expect(batch(at('shop.txt'), '--out', folder).stderr).toMatch(/1 clips: made 0, kept 1/);
+    await square({ r: 0, g: 80, b: 250 });
+    expect(batch(at('shop.txt'), '--out', folder).stderr).toMatch(/1 clips: made 1, kept 0/);
+    writeFileSync(at('shop.txt'), 'a small red ball bounces\n{"prompt": "a small red ball bounces", "image": "missing.png"}\n');
+    const missing = batch(at('shop.txt'), '--out', folder);
+    expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/shop\.txt:2: .*missing\.png/)]);
+  }, 60_000);
 });

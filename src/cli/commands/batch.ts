@@ -4,10 +4,10 @@
  * folder with an overview sheet and batch.json. Every line is checked before the model runs or anything is sent;
  * a run again keeps the clips already made.
  */
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import type { Command } from 'commander';
 import type { BatchItem } from '../../batch/index.ts';
-import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
+import { CinesimError, ERRORS, invalidArgument, rephrased } from '../../errors.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
 import { checkOutFolder, readTextArgument } from '../input.ts';
 import { Progress } from '../progress.ts';
@@ -35,7 +35,7 @@ export function registerBatch(program: Command): void {
     program
       .command('batch')
       .description('Make many clips from a list: a prompt per line, each in a few variants, on one loaded model')
-      .argument('<list>', 'a text file: one prompt per line, or {"prompt", "seed", "seconds", "negative_prompt"} per line; - reads standard input'),
+      .argument('<list>', 'a text file: one prompt per line, or {"prompt", "seed", "seconds", "negative_prompt", "image"} per line; - reads standard input'),
   )
     .option('--out <folder>', 'the batch folder: one MP4 per clip, overview.png, batch.json', 'batch/')
     .option('--model <name|dir>', 'model name under models/ or a model folder (with --server: one of the server\'s, default its default)', DEFAULT_MODEL)
@@ -52,7 +52,9 @@ export function registerBatch(program: Command): void {
     .addHelpText(
       'after',
       '\nExample list (ads.txt):\n  a small red ball bounces on a white background\n  a large blue square slides to the right on a white background\n' +
-        '  {"prompt": "一个黄色的星星在夜空中旋转", "seed": 7}\n\n' +
+        '  {"prompt": "一个黄色的星星在夜空中旋转", "seed": 7}\n' +
+        '  {"prompt": "a small red ball bounces on a white background", "image": "product.png"}\n' +
+        'A line\'s "image" is its clip\'s first frame (image to video), a path from the list\'s folder.\n\n' +
         'Examples:\n  cinesim batch ads.txt --variants 4 --aspect 9:16 --out ads/\n  cinesim batch ads.txt --dry-run\n' +
         '  cinesim batch ads.txt --variants 4 --out ads/ --server http://127.0.0.1:8787   # on the server\'s GPU workers\n' +
         '  cinesim batch ads.txt --variants 4 --server $URL --dry-run                      # the clips and what they cost\n',
@@ -66,6 +68,7 @@ interface ListInput {
   readonly source: string;
   readonly seed: number;
   readonly variants: number;
+  readonly dir: string;
 }
 
 type ClipOptions = ReturnType<typeof parseClipFlags>;
@@ -81,7 +84,13 @@ async function batchCommand(listPath: string, flags: BatchFlags, modelGiven: boo
   const batch = await import('../../batch/index.ts');
   // Without --seed, the folder's last batch seed: a run again (or a longer list) keeps the clips made.
   const seed = flags.seed !== undefined ? parseSeed(flags.seed) : (await batch.readBatchRecord(flags.out))?.seed ?? parseSeed(undefined);
-  const list = { text: await readTextArgument(listPath, 'the list', 'list'), source: listPath === '-' ? 'stdin' : basename(listPath), seed, variants };
+  const list = {
+    text: await readTextArgument(listPath, 'the list', 'list'),
+    source: listPath === '-' ? 'stdin' : basename(listPath),
+    dir: listPath === '-' ? '.' : dirname(listPath), // a line's image path is read from the list's folder
+    seed,
+    variants,
+  };
   return flags.server === undefined ? batchLocal(list, flags, clip, threads) : batchRemote(list, flags, clip, modelGiven);
 }
 
@@ -98,6 +107,12 @@ async function batchLocal(list: ListInput, flags: BatchFlags, clip: ClipOptions,
   const tokenizer = new engine.Tokenizer(manifest.tokenizer.vocabulary, manifest.tokenizer.maxTokens);
   const items = batch.parseBatch(list.text, list.source, { tokenizer, checkSeconds }, list);
   if (flags.negative) tokenizer.encode(flags.negative);
+  // Every picture a line gives is read now, so a missing or broken one is named by its line before the model loads.
+  for (const item of items.filter((i) => i.variant === 1 && i.image !== undefined)) {
+    await batch.lineImage(item.image!, { width, height, fps }).catch((error: unknown) => {
+      throw rephrased(error, { prefix: `${list.source}:${item.line}: `, param: 'list' });
+    });
+  }
 
   if (flags.dryRun || !flags.quiet) process.stderr.write(`${clipCount(items, list)}, ${manifest.name} ${width}x${height} @ ${fps} fps, seed ${list.seed}\n`);
   if (flags.dryRun) return listClips(items);
@@ -142,6 +157,8 @@ async function batchRemote(list: ListInput, flags: BatchFlags, clip: ClipOptions
   const seconds = clip.seconds === undefined ? undefined : remote.serverSeconds(model, clip.seconds, '--seconds: a clip');
   const server = { url: flags.server!, client, model };
   const items = await remote.parseBatchOnServer(list.text, list.source, server, { ...list, negativePrompt: flags.negative });
+  const pictured = items.find((i) => i.image !== undefined);
+  if (pictured) throw invalidArgument('list', `${list.source}:${pictured.line}: a line's "image" is made by a local batch; --server does not send pictures yet`);
   const settings = { width, height, fps: model.fps, seconds, steps, guidance, shift, sampler, negativePrompt: flags.negative, audio: flags.audio };
   const planned = await remote.planOnServer(model, items, flags.out, settings);
   const credits = remote.creditsOf(model, planned);
