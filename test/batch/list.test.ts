@@ -37,6 +37,11 @@ describe('parseBatch', () => {
     expect(twice[0].seed).not.toBe(twice[1].seed);
   });
 
+  it('reads a line\'s image path from the list\'s folder', () => {
+    const [item] = parseBatch('{"prompt": "a red ball", "image": "shots/product.png"}', 'list.txt', model, { seed: 1, dir: '/work/ads' });
+    expect(item.image).toBe('/work/ads/shots/product.png');
+  });
+
   it('names the line of every mistake', () => {
     const cases: [string, RegExp][] = [
       ['a red ball\na red bal bounces', /^list\.txt:2: unknown words in prompt: "bal"/],
@@ -45,6 +50,7 @@ describe('parseBatch', () => {
       ['{"prompt": "a red ball", "seed": -1}', /^list\.txt:1: "seed" must be a whole number/],
       ['{"prompt": "a red ball", "seconds": 20}', /^list\.txt:1: too long: 20/],
       ['{"prompt": "  "}', /^list\.txt:1: empty prompt/],
+      ['{"prompt": "a red ball", "image": 3}', /^list\.txt:1: "image" must be the path of a picture/],
       ['# only a comment\n', /^list\.txt:1: no prompts/],
     ];
     for (const [text, message] of cases) expect(() => parse(text), text).toThrow(message);
