@@ -11,7 +11,8 @@
  * that failed, was cancelled or has expired is asked for anew.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { CinesimClient, CreateVideoParams, Model, Video } from '../client/client.ts';
 import { videoFailure } from '../client/remote-generate.ts';
 import type { ConditioningMode } from '../engine/conditioning.ts';
@@ -106,6 +107,10 @@ export interface PlannedClip {
   readonly item: BatchItem;
   /** The POST /v1/videos body: every setting explicit (the model's defaults filled in), so it says which clip it is. */
   readonly request: CreateVideoParams & { seconds: number };
+  /** What the request is known by: its settings, and its picture's hash for a line with an image (an upload). */
+  readonly identity: string;
+  /** The picture's hash, recorded in the clip's metadata (the server's does not say which picture it was given). */
+  readonly image?: string;
   /** The clip already in the folder with this request, kept rather than sent. */
   readonly kept?: string;
 }
@@ -114,12 +119,18 @@ export interface PlannedClip {
 export async function planOnServer(model: Model, items: readonly BatchItem[], out: string, settings: BatchSettings): Promise<PlannedClip[]> {
   if (settings.camera !== undefined) throw invalidArgument('camera', 'a camera move is not sent to a server; put it in the prompt');
   const earlier = await madeBefore(out, model.id);
+  const pictures = new Map<string, { bytes: Uint8Array; hash: string }>();
+  for (const path of new Set(items.flatMap((i) => (i.image === undefined ? [] : [i.image])))) {
+    const bytes = await readFile(path);
+    pictures.set(path, { bytes, hash: createHash('sha256').update(bytes).digest('hex') });
+  }
   return items.map((item) => {
-    const { request, recorded } = clipRequest(model, item, settings);
+    const picture = item.image === undefined ? undefined : { ...pictures.get(item.image)!, name: basename(item.image) };
+    const { request, recorded, identity } = clipRequest(model, item, settings, picture);
     const key = clipRequestKey(model.id, recorded);
     const kept = earlier.get(key);
     earlier.delete(key); // a repeated request is made again, with its own file
-    return { item, request, kept };
+    return { item, request, identity, image: recorded.image, kept };
   });
 }
 
@@ -202,7 +213,7 @@ export async function sendBatch(server: BatchServer, planned: readonly PlannedCl
       try {
         // Every job is created at once (a few requests at a time), then followed in the list's order.
         const sent = create(async () => {
-          const video = await createOnce(client, p.request, signal);
+          const video = await createOnce(client, p, signal);
           open.set(index, video.id);
           seen(index, video);
           return video;
@@ -217,6 +228,7 @@ export async function sendBatch(server: BatchServer, planned: readonly PlannedCl
           // The sidecar first: an MP4 only counts as made (madeBefore) once its metadata is there too.
           const path = join(out, file);
           await patiently(() => client.downloadTo(final.id, sidecarPath(path), 'metadata', signal), signal);
+          if (p.image) await recordImage(sidecarPath(path), p.image);
           await patiently(() => client.downloadTo(final.id, path, 'video', signal), signal);
           return final;
         });
@@ -251,7 +263,7 @@ export async function sendBatch(server: BatchServer, planned: readonly PlannedCl
 }
 
 /** A clip's POST /v1/videos body, and the settings its metadata will record (what the folder knows it by). */
-function clipRequest(model: Model, item: BatchItem, settings: BatchSettings) {
+function clipRequest(model: Model, item: BatchItem, settings: BatchSettings, picture?: { bytes: Uint8Array; hash: string; name: string }) {
   const seconds = serverSeconds(model, item.seconds ?? settings.seconds ?? Number(model.default_seconds), 'a clip');
   const recorded = {
     prompt: item.prompt,
@@ -265,8 +277,9 @@ function clipRequest(model: Model, item: BatchItem, settings: BatchSettings) {
     height: settings.height,
     fps: settings.fps,
     seconds,
-    conditioning: 'none' satisfies ConditioningMode, // text to video
+    conditioning: (picture ? 'firstFrame' : 'none') satisfies ConditioningMode, // image or text to video
     audio: settings.audio,
+    image: picture?.hash,
   };
   const request = {
     model: model.id,
@@ -281,20 +294,29 @@ function clipRequest(model: Model, item: BatchItem, settings: BatchSettings) {
     shift: recorded.shift,
     sampler: recorded.sampler,
     audio: recorded.audio,
+    input_reference: picture && new File([picture.bytes], picture.name),
   };
-  return { request, recorded };
+  // An upload says nothing in JSON: the picture's hash stands for it.
+  const identity = JSON.stringify({ ...request, input_reference: picture?.hash });
+  return { request, recorded, identity };
 }
 
 /**
  * POST /v1/videos under a key made from the request: the same request again (a run again, a retry) is answered
  * with the video already made for it, not charged again. One that failed, was cancelled or expired is asked anew.
  */
-async function createOnce(client: CinesimClient, request: CreateVideoParams, signal: AbortSignal | undefined): Promise<Video> {
-  const key = `cinesim-batch-${createHash('sha256').update(JSON.stringify(request)).digest('hex')}`;
+async function createOnce(client: CinesimClient, { request, identity }: PlannedClip, signal: AbortSignal | undefined): Promise<Video> {
+  const key = `cinesim-batch-${createHash('sha256').update(identity).digest('hex')}`;
   const video = await patiently(() => client.createVideo(request, { idempotencyKey: key, signal }), signal);
   const spent = video.status === 'failed' || video.status === 'cancelled' || (video.expires_at !== null && video.expires_at * 1000 <= Date.now());
   if (!spent) return video;
   return patiently(() => client.createVideo(request, { idempotencyKey: `${key}-${randomUUID()}`, signal }), signal);
+}
+
+/** Adds the picture's hash to a downloaded clip's metadata, so a run again knows the clip by it (as a local batch's). */
+async function recordImage(sidecar: string, hash: string): Promise<void> {
+  const metadata = JSON.parse(await readFile(sidecar, 'utf8')) as { settings?: Record<string, unknown> };
+  await writeFile(sidecar, `${JSON.stringify({ ...metadata, settings: { ...metadata.settings, image: hash } }, null, 2)}\n`);
 }
 
 /** `fn`, tried again after the wait the server asks for while it refuses for its rate limit (429). */

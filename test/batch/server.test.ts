@@ -121,6 +121,24 @@ describe('cinesim batch --server', () => {
     expect(help).toMatch(/cinesim batch ads\.txt .*--server http/);
   }, 30_000);
 
+  it('uploads a line\'s picture as its first frame; a run again keeps the clip, a changed picture makes it again', async () => {
+    const folder = join(work, 'shop');
+    const picture = (r: number) => sharp({ create: { width: 48, height: 48, channels: 3, background: { r, g: 200, b: 0 } } }).png().toFile(join(work, 'product.png'));
+    await picture(250);
+    await writeFile(join(work, 'shop.txt'), '{"prompt": "a small red ball bounces on green grass", "image": "product.png"}\n');
+    const made = await batch(join(work, 'shop.txt'), '--out', folder);
+    expect(made.code, made.stderr).toBe(0);
+    const [clip] = (JSON.parse(await readFile(join(folder, 'batch.json'), 'utf8')) as BatchRecord).clips;
+    const video = await client.retrieveVideo(clip.video!);
+    expect([video.mode, video.inputs]).toEqual(['image-to-video', [{ role: 'first', source: 'upload' }]]);
+    expect((await batch(join(work, 'shop.txt'), '--out', folder)).stderr).toMatch(/0 to send \(1 kept/);
+    await picture(0);
+    expect((await batch(join(work, 'shop.txt'), '--out', folder)).stderr).toMatch(/1 to send:/);
+    await writeFile(join(work, 'shop.txt'), '{"prompt": "a small red ball bounces", "image": "gone.png"}\n');
+    const gone = await batch(join(work, 'shop.txt'), '--out', folder);
+    expect([gone.code, gone.stderr]).toEqual([2, expect.stringMatching(/shop\.txt:1: .*gone\.png/)]);
+  }, 30_000);
+
   it('names a clip whose job failed by its line, writes the others, and exits 1', async () => {
     const failing = await startApp({ debug: { failAtStep: 1 }, queue: { maxAttempts: 1 } });
     const { key: failingKey } = failing.key();

@@ -107,12 +107,7 @@ async function batchLocal(list: ListInput, flags: BatchFlags, clip: ClipOptions,
   const tokenizer = new engine.Tokenizer(manifest.tokenizer.vocabulary, manifest.tokenizer.maxTokens);
   const items = batch.parseBatch(list.text, list.source, { tokenizer, checkSeconds }, list);
   if (flags.negative) tokenizer.encode(flags.negative);
-  // Every picture a line gives is read now, so a missing or broken one is named by its line before the model loads.
-  for (const item of items.filter((i) => i.variant === 1 && i.image !== undefined)) {
-    await batch.lineImage(item.image!, { width, height, fps }).catch((error: unknown) => {
-      throw rephrased(error, { prefix: `${list.source}:${item.line}: `, param: 'list' });
-    });
-  }
+  await checkImages(items, list, { width, height, fps });
 
   if (flags.dryRun || !flags.quiet) process.stderr.write(`${clipCount(items, list)}, ${manifest.name} ${width}x${height} @ ${fps} fps, seed ${list.seed}\n`);
   if (flags.dryRun) return listClips(items);
@@ -137,6 +132,16 @@ async function batchLocal(list: ListInput, flags: BatchFlags, clip: ClipOptions,
   }
 }
 
+/** Every picture the lines give, read now: a missing or broken one is named by its line before anything runs or is sent. */
+async function checkImages(items: readonly BatchItem[], list: ListInput, size: { width: number; height: number; fps: number }): Promise<void> {
+  const { lineImage } = await import('../../batch/index.ts');
+  for (const item of items.filter((i) => i.variant === 1 && i.image !== undefined)) {
+    await lineImage(item.image!, size).catch((error: unknown) => {
+      throw rephrased(error, { prefix: `${list.source}:${item.line}: `, param: 'list' });
+    });
+  }
+}
+
 /**
  * `--server`: the lines checked by the server's model, each clip not already in the folder sent as a POST /v1/videos
  * job, all followed on one progress bar, each video downloaded as it finishes. The model is the server's default
@@ -157,9 +162,8 @@ async function batchRemote(list: ListInput, flags: BatchFlags, clip: ClipOptions
   const seconds = clip.seconds === undefined ? undefined : remote.serverSeconds(model, clip.seconds, '--seconds: a clip');
   const server = { url: flags.server!, client, model };
   const items = await remote.parseBatchOnServer(list.text, list.source, server, { ...list, negativePrompt: flags.negative });
-  const pictured = items.find((i) => i.image !== undefined);
-  if (pictured) throw invalidArgument('list', `${list.source}:${pictured.line}: a line's "image" is made by a local batch; --server does not send pictures yet`);
   const settings = { width, height, fps: model.fps, seconds, steps, guidance, shift, sampler, negativePrompt: flags.negative, audio: flags.audio };
+  await checkImages(items, list, settings);
   const planned = await remote.planOnServer(model, items, flags.out, settings);
   const credits = remote.creditsOf(model, planned);
   const kept = planned.filter((p) => p.kept).length;
