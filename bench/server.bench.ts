@@ -8,7 +8,9 @@
  *   seconds): requests per second and p50/p99 latency, with the workers idle and while a CPU-heavy job
  *   runs (shapes-64 at many steps when present, else the tiny model in a loop);
  * - jobs per minute with the tiny test model (engine overhead, encoding, storage and queue: the
- *   service's own cost per job), one worker, and the median time from create to completed.
+ *   service's own cost per job), one worker, and the median time from create to completed;
+ * - a story over the API on shapes-64 (STORY.md's script): the whole film, then a remake with its last line
+ *   edited (`reuse_video_id`), create to completed and what each is charged.
  *
  *   npm run bench -- server
  */
@@ -21,6 +23,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CreditLedger, DATABASE_FILE, KeyStore, openDatabase } from '../src/server/index.ts';
 import type { Video } from '../src/server/schemas/videos.ts';
+import { SCRIPT as STORY_SCRIPT } from './story.bench.ts';
 import type { BenchRow } from './table.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -72,8 +75,8 @@ function call(agent: Agent, url: URL, key: string, method = 'GET', body?: object
   });
 }
 
-async function createVideo(agent: Agent, server: Server, key: string, body: object): Promise<Video> {
-  const response = await call(agent, new URL('/v1/videos', server.url), key, 'POST', body);
+async function createVideo(agent: Agent, server: Server, key: string, body: object, path = '/v1/videos'): Promise<Video> {
+  const response = await call(agent, new URL(path, server.url), key, 'POST', body);
   if (response.status !== 200) throw new Error(`create failed: ${response.status} ${response.body}`);
   return JSON.parse(response.body) as Video;
 }
@@ -159,6 +162,23 @@ export async function run(): Promise<BenchRow[]> {
       { group: 'jobs', name: 'tiny model, 1 worker', value: JOBS / minutes, unit: 'jobs/min', note: `${JOBS} queued at once, 2 s clips (generate + H.264 + thumbnail + spritesheet + store)${failed ? `; ${failed} failed` : ''}` },
       { group: 'jobs', name: 'create → completed (tiny, idle queue)', value: single[2] / 1000, unit: 's', note: 'median of 5, polling every 20 ms' },
     );
+
+    if (hasShapes) {
+      const film = async (script: string, reuse?: string) => {
+        const s0 = performance.now();
+        const created = await createVideo(agent, server, key, { model: 'shapes-64', script, ...(reuse ? { reuse_video_id: reuse } : {}) }, '/v1/stories');
+        const video = await waitCompleted(agent, server, key, created.id);
+        return { video, seconds: (performance.now() - s0) / 1000 };
+      };
+      const whole = await film(STORY_SCRIPT);
+      const remake = await film(STORY_SCRIPT.replace('Ruby falls at night', 'Ruby moves right at night'), whole.video.id);
+      const kept = remake.video.story?.shots.filter((s) => s.reused).length ?? 0;
+      const group = `story over the API: shapes-64, 4 shots, ${whole.video.seconds} s of film`;
+      rows.push(
+        { group, name: 'whole film, create → completed', value: whole.seconds, unit: 's', note: `${whole.video.cost} credits` },
+        { group, name: 'remake, last line edited', value: remake.seconds, unit: 's', note: `${remake.video.cost} credits; ${kept} of 4 shots kept` },
+      );
+    }
   } finally {
     agent.destroy();
     server.child.kill('SIGTERM');

@@ -12,7 +12,8 @@ import { makeFilm, parseStory, planStory, type FilmSettings } from '../src/story
 import type { BenchRow } from './table.ts';
 
 const MODEL = 'shapes-64';
-const SCRIPT = `title: Ruby's evening
+/** docs/STORY.md's example script (the server bench remakes it too). */
+export const SCRIPT = `title: Ruby's evening
 seed: 7
 cast:
   Ruby: a small red striped ball
