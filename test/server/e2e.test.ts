@@ -13,20 +13,17 @@ import { probeVideo } from '../../src/media/decode.ts';
 import type { Video } from '../../src/server/schemas/videos.ts';
 import { LinkSigner } from '../../src/server/storage/signed-links.ts';
 import { loadServerSecret } from '../../src/server/storage/secrets.ts';
-import { PROMPT, startWithClient, type TestApp } from './helpers.ts';
+import { PROMPT, startWithClient, type JsonPost, type TestApp } from './helpers.ts';
 
 let server: TestApp;
 let auth: { authorization: string };
 let client: CinesimClient;
 let out: string;
+let post: JsonPost;
 
 beforeAll(async () => {
-  ({ server, auth, client, out } = await startWithClient());
+  ({ server, auth, client, post, out } = await startWithClient());
 });
-
-async function post(path: string, body: unknown): Promise<Response> {
-  return fetch(server.url + path, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body) });
-}
 
 describe('a video over HTTP', () => {
   let video: Video;

@@ -95,9 +95,14 @@ export function errorOf(response: { json(): unknown }): { code: string; message:
   return (response.json() as { error: { code: string; message: string; param: string | null } }).error;
 }
 
-/** The end-to-end setup: a listening app, a key with 100 credits, its headers and typed client, a temp folder. */
-export async function startWithClient(): Promise<{ server: TestApp; auth: { authorization: string }; client: CinesimClient; out: string }> {
+/** A JSON POST to the listening app under the key's headers (and any others), as a real client sends it. */
+export type JsonPost = (path: string, body: unknown, headers?: Record<string, string>) => Promise<Response>;
+
+/** The end-to-end setup: a listening app, a key with 100 credits, its headers, typed client and JSON POST, a temp folder. */
+export async function startWithClient(): Promise<{ server: TestApp; auth: { authorization: string }; client: CinesimClient; post: JsonPost; out: string }> {
   const server = await startApp();
   const key = server.key({ credits: 100 });
-  return { server, auth: key.headers, client: new CinesimClient({ baseURL: server.url, apiKey: key.key }), out: await tempDir() };
+  const post: JsonPost = (path, body, headers = {}) =>
+    fetch(server.url + path, { method: 'POST', headers: { ...key.headers, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return { server, auth: key.headers, client: new CinesimClient({ baseURL: server.url, apiKey: key.key }), post, out: await tempDir() };
 }

@@ -10,7 +10,7 @@ import type { CinesimClient } from '../../src/client/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { probeVideo } from '../../src/media/decode.ts';
 import type { Video } from '../../src/server/schemas/videos.ts';
-import { startWithClient, type TestApp } from './helpers.ts';
+import { startWithClient, type JsonPost, type TestApp } from './helpers.ts';
 
 const SCRIPT = [
   'title: Ruby',
@@ -29,14 +29,11 @@ let server: TestApp;
 let auth: { authorization: string };
 let client: CinesimClient;
 let out: string;
+let post: JsonPost;
 
 beforeAll(async () => {
-  ({ server, auth, client, out } = await startWithClient());
+  ({ server, auth, client, post, out } = await startWithClient());
 });
-
-async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(server.url + path, { method: 'POST', headers: { ...auth, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-}
 
 describe('a story over HTTP', () => {
   let film: Video;
