@@ -10,6 +10,7 @@ import { idPattern } from '../ids.ts';
 import { booleanish, integerish, numberish } from './common.ts';
 
 const videoId = z.string().regex(idPattern('video'), 'not a video id');
+const Sampler = z.enum(['euler', 'heun']);
 
 /** An image given as an upload, a URL or data URI, or a frame of an earlier video. */
 export const ImageInput = z.union(
@@ -42,7 +43,7 @@ const generationFields = {
   steps: integerish.optional(),
   guidance: numberish.optional().meta({ description: 'Classifier-free guidance scale; 1 = off.' }),
   shift: numberish.optional(),
-  sampler: z.enum(['euler', 'heun']).optional(),
+  sampler: Sampler.optional(),
   audio: booleanish.optional().meta({ description: 'A soundtrack heard from the frames (impacts, whooshes, an ambient bed), muxed into the MP4; default true.' }),
   callback_url: z.string().optional().meta({ description: 'Receives a signed POST (Standard Webhooks) when the video finishes.' }),
 };
@@ -167,7 +168,7 @@ export const Video = z
     steps: z.number().int(),
     guidance: z.number(),
     shift: z.number(),
-    sampler: z.string(),
+    sampler: Sampler,
     fps: z.number(),
     frames: z.number().int(),
     audio: z.boolean().meta({ description: 'Whether the MP4 carries a soundtrack heard from its frames.' }),

@@ -34,22 +34,9 @@ export interface CreateRequest {
   readonly extend_video_id?: string;
 }
 
-/** POST /v1/stories: a script and the settings every shot shares. */
-export interface StoryRequest {
-  readonly script: string;
-  readonly negative_prompt?: string;
-  readonly model?: string;
-  readonly size?: string;
-  readonly fps?: number;
-  readonly seed?: number;
-  readonly steps?: number;
-  readonly guidance?: number;
-  readonly shift?: number;
-  readonly sampler?: string;
-  readonly audio?: boolean;
-  /** A remake of this earlier film: its unchanged shots are reused, not made or charged again. */
-  readonly reuse_video_id?: string;
-}
+/** POST /v1/stories: a script and the settings every shot shares (the server's own request type, so they cannot drift). */
+export type { CreateStoryParams as StoryRequest } from '../../../src/client/client.ts';
+import type { CreateStoryParams as StoryRequest } from '../../../src/client/client.ts';
 
 export type LiveEvent = { readonly type: 'video'; readonly video: Video } | { readonly type: 'preview'; readonly preview: Preview } | { readonly type: 'deleted' };
 

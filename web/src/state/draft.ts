@@ -30,7 +30,7 @@ export interface Draft {
    * The story film the script came from: a remake reuses its unchanged shots (`reuse_video_id`), made with the
    * film's own settings that the form does not show (else no shot's key would match).
    */
-  readonly remakeOf?: { readonly id: string; readonly title: string; readonly shift: number; readonly sampler: string; readonly audio: boolean };
+  readonly remakeOf?: { readonly id: string; readonly title: string; readonly shift: number; readonly sampler: Video['sampler']; readonly audio: boolean };
 }
 
 /** Variant counts offered. */
@@ -162,6 +162,6 @@ export function parseDraft(value: unknown): Draft {
 
 function parseRemake(value: unknown): Draft['remakeOf'] {
   const v = value as { id?: unknown; title?: unknown; shift?: unknown; sampler?: unknown; audio?: unknown } | undefined;
-  if (typeof v?.id !== 'string' || typeof v.title !== 'string' || typeof v.shift !== 'number' || typeof v.sampler !== 'string' || typeof v.audio !== 'boolean') return undefined;
+  if (typeof v?.id !== 'string' || typeof v.title !== 'string' || typeof v.shift !== 'number' || (v.sampler !== 'euler' && v.sampler !== 'heun') || typeof v.audio !== 'boolean') return undefined;
   return { id: v.id, title: v.title, shift: v.shift, sampler: v.sampler, audio: v.audio };
 }
