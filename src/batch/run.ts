@@ -46,6 +46,9 @@ export async function makeBatch(pipe: VideoPipeline, items: readonly BatchItem[]
   const { out, settings } = options;
   const made: MadeClip[] = [];
   const earlier = await madeBefore(out, pipe.manifest.name);
+  // A line's picture is read once, however many variants open on it.
+  const pictures = new Map<string, Promise<{ frames: VideoFrames; hash: string }>>();
+  const picture = (path: string) => pictures.get(path) ?? pictures.set(path, lineImage(path, settings)).get(path)!;
   for (const item of items) {
     throwIfAborted(options.signal);
     const progress = (p: Omit<BatchProgress, 'clip' | 'clips'>) => options.onProgress?.({ clip: item.index, clips: items.length, ...p });
@@ -63,7 +66,7 @@ export async function makeBatch(pipe: VideoPipeline, items: readonly BatchItem[]
       height: settings.height,
       fps: settings.fps,
     };
-    const image = item.image === undefined ? undefined : await lineImage(item.image, settings);
+    const image = item.image === undefined ? undefined : await picture(item.image);
     const conditioning = image && { mode: 'firstFrame' as const, image: image.frames };
     const recorded = { ...resolveSettings({ ...request, conditioning }, pipe.manifest), audio: settings.audio, image: image?.hash };
     const key = clipRequestKey(pipe.manifest.name, recorded);
