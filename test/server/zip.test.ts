@@ -14,6 +14,13 @@ describe('zipStore / readZipStore', () => {
     expect(read.map((e) => [e.name, Array.from(e.data)])).toEqual(entries.map((e) => [e.name, Array.from(e.data)]));
   });
 
+  it('reads only the entries asked for, checking only theirs', () => {
+    const zip = zipStore(entries);
+    const damaged = Buffer.from(zip);
+    damaged[30 + 'story.json'.length + 3] ^= 1; // the first entry's data, not asked for
+    expect(readZipStore(damaged, (name) => name.endsWith('.png')).map((e) => e.name)).toEqual(['shots/01-ab/frame-00.png']);
+  });
+
   it('refuses a damaged or truncated archive', () => {
     const zip = zipStore(entries);
     const damaged = Buffer.from(zip);

@@ -29,6 +29,6 @@ export async function unpackShots(path: string, filmDir: string): Promise<void> 
 
 /** The story.json of a shots archive; undefined when it has none of this format. */
 export async function shotsRecord(path: string): Promise<StoryRecord | undefined> {
-  const entry = readZipStore(await readFile(path)).find((e) => e.name === STORY_FILES.plan);
+  const [entry] = readZipStore(await readFile(path), (name) => name === STORY_FILES.plan);
   return entry && parseRecord(Buffer.from(entry.data).toString('utf8'), `${path}:${STORY_FILES.plan}`);
 }

@@ -71,9 +71,10 @@ export function zipStore(entries: readonly ZipEntry[], modified = new Date()): B
 
 /**
  * The entries of a ZIP that `zipStore` wrote (or any ZIP of stored entries), read through its central
- * directory; throws on anything else (a compressed entry, a wrong checksum, a truncated file).
+ * directory; throws on anything else (a compressed entry, a wrong checksum, a truncated file). `wanted`
+ * picks entries by name: only those are checked and returned.
  */
-export function readZipStore(zip: Uint8Array): ZipEntry[] {
+export function readZipStore(zip: Uint8Array, wanted: (name: string) => boolean = () => true): ZipEntry[] {
   const buf = Buffer.from(zip.buffer, zip.byteOffset, zip.byteLength);
   const fail = (why: string) => new Error(`not a readable ZIP of stored entries: ${why}`);
   const endAt = buf.length - 22; // no archive comment: zipStore writes none
@@ -90,13 +91,14 @@ export function readZipStore(zip: Uint8Array): ZipEntry[] {
     const skip = nameLength + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
     const name = buf.toString('utf8', at + 46, at + 46 + nameLength);
     const local = buf.readUInt32LE(at + 42);
+    at += 46 + skip;
+    if (!wanted(name)) continue;
     if (local + 30 > endAt || buf.readUInt32LE(local) !== LOCAL_HEADER) throw fail(`${name} has no local header`);
     const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
     if (start + size > endAt) throw fail(`${name} is truncated`);
     const data = new Uint8Array(buf.buffer, buf.byteOffset + start, size);
     if (crc32(data) !== crc) throw fail(`${name} fails its checksum`);
     entries.push({ name, data });
-    at += 46 + skip;
   }
   return entries;
 }
