@@ -131,3 +131,13 @@ export function parseStory(text: string, source = 'story'): StoryScript {
   if (shots[0].transition === 'continue') throw fail(shots[0].line, 'the first shot has no shot before it to continue');
   return { source, title, seed, cast, shots };
 }
+
+/**
+ * A shot as a script line, in the form `parseStory` reads: `  - 2s continue seed 42: text`. Written by whatever
+ * gives a script back (the studio's "Use settings") or sends one with seeds filled in (`story --server`).
+ */
+export function formatShotLine(shot: { readonly seconds?: number; readonly transition: Transition; readonly seed?: number; readonly text: string }, indent = '  '): string {
+  const head = [shot.seconds === undefined ? '' : `${shot.seconds}s`, shot.transition === 'continue' ? 'continue' : '', shot.seed === undefined ? '' : `seed ${shot.seed}`];
+  const said = head.filter(Boolean).join(' ');
+  return `${indent}- ${said}${said ? ': ' : ''}${shot.text}`;
+}

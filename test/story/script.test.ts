@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planStory, withCast, type PlanModel } from '../../src/story/plan.ts';
-import { parseStory } from '../../src/story/script.ts';
+import { formatShotLine, parseStory } from '../../src/story/script.ts';
 import { Tokenizer } from '../../src/engine/tokenizer.ts';
 import { CinesimError, ERRORS } from '../../src/errors.ts';
 
@@ -46,6 +46,17 @@ describe('parseStory', () => {
     expect(zh.cast).toEqual([{ name: '小红', description: '一个红色的球', line: 3 }]);
     expect(zh.shots.map((s) => [s.seconds, s.transition, s.text])).toEqual([[3, 'cut', '小红在草地上弹跳'], [undefined, 'continue', '小红在草地上弹跳']]);
     expect(parseStory('a red ball bounces\na blue square falls\n').shots.map((s) => s.text)).toEqual(['a red ball bounces', 'a blue square falls']);
+  });
+
+  it('writes a shot as a line it reads back the same', () => {
+    const shots = [
+      { seconds: 2.5, transition: 'cut' as const, seed: 42, text: 'a red ball bounces' },
+      { seconds: 2, transition: 'continue' as const, seed: 7, text: 'a red ball moves left' },
+      { transition: 'cut' as const, text: 'a blue square falls' },
+    ];
+    expect(formatShotLine(shots[2])).toBe('  - a blue square falls');
+    const read = parseStory(`shots:\n${shots.map((shot) => formatShotLine(shot)).join('\n')}`, 's').shots;
+    expect(read.map((r) => ({ seconds: r.seconds, transition: r.transition, seed: r.seed, text: r.text }))).toEqual(shots.map((shot) => ({ seconds: undefined, seed: undefined, ...shot })));
   });
 
   it('names the line of every mistake', () => {

@@ -8,6 +8,7 @@ import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { ERRORS, invalidArgument } from '../../errors.ts';
 import type { ScriptShot, StoryPlan } from '../../story/index.ts';
+import { formatShotLine, parseStory } from '../../story/script.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
 import { checkOutFolder, readTextArgument } from '../input.ts';
 import { Progress } from '../progress.ts';
@@ -143,7 +144,6 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
   }
   const rerolls = flags.reroll.map((v) => parseNumber(v, '--reroll', { min: 1, integer: true }));
   const text = await readTextArgument(scriptPath, 'the script', 'script');
-  const { parseStory } = await import('../../story/script.ts');
   const { withCast } = await import('../../story/plan.ts');
   const parsed = parseStory(text, scriptPath === '-' ? 'stdin' : basename(scriptPath));
   for (const n of rerolls) if (n > parsed.shots.length) throw invalidArgument('--reroll', `--reroll ${n}: the script has ${parsed.shots.length} shots`);
@@ -206,9 +206,7 @@ function withShotSeeds(text: string, shots: readonly ScriptShot[], seeds: Readon
   for (const shot of shots) {
     const seed = seeds.get(shot.index);
     if (seed === undefined) continue;
-    const indent = /^\s*/.exec(lines[shot.line - 1])![0];
-    const head = `${shot.seconds === undefined ? '' : `${shot.seconds}s `}${shot.transition === 'continue' ? 'continue ' : ''}seed ${seed}`;
-    lines[shot.line - 1] = `${indent}- ${head}: ${shot.text}`;
+    lines[shot.line - 1] = formatShotLine({ ...shot, seed }, /^\s*/.exec(lines[shot.line - 1])![0]);
   }
   return lines.join('\n');
 }

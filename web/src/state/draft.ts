@@ -5,6 +5,7 @@
 import type { StoryRequest } from '../api/client.ts';
 import type { Model, Video, VideoMode } from '../api/types.ts';
 import type { Lang } from '../i18n/messages.ts';
+import { formatShotLine } from '../../../src/story/script.ts';
 import { randomSeed } from '../lib/format.ts';
 
 export interface Draft {
@@ -114,7 +115,7 @@ export function draftFromVideo(video: Video, seedLocked = true): Draft {
  * added in between leaves the others as they were (and a remake keeps them).
  */
 export function scriptOf(story: NonNullable<Video['story']>, seed: number, seeds: ReadonlyMap<number, number> = new Map()): string {
-  const shot = (s: (typeof story.shots)[number]) => `  - ${s.seconds}s${s.transition === 'continue' ? ' continue' : ''} seed ${seeds.get(s.index) ?? s.seed}: ${s.prompt}`;
+  const shot = (s: (typeof story.shots)[number]) => formatShotLine({ ...s, seed: seeds.get(s.index) ?? s.seed, text: s.prompt });
   return [`title: ${story.title}`, `seed: ${seed}`, 'shots:', ...story.shots.map(shot)].join('\n');
 }
 
