@@ -47,11 +47,27 @@ export interface PlanOptions {
   readonly fps: number;
 }
 
+/**
+ * Each shot's name: its text, and which of the shots with that text it is ("…#2" for the second). A shot's seed
+ * derives from its name, not its place, so inserting, removing or moving a shot leaves every other shot's seed,
+ * and so its frames, as they were; editing a shot's text draws it anew.
+ */
+function shotNames(shots: readonly { readonly text: string }[]): string[] {
+  const seen = new Map<string, number>();
+  return shots.map((shot) => {
+    const text = shot.text.trim().replace(/\s+/g, ' ');
+    const n = (seen.get(text) ?? 0) + 1;
+    seen.set(text, n);
+    return `${text}#${n}`;
+  });
+}
+
 export function planStory(script: StoryScript, model: PlanModel, options: PlanOptions): StoryPlan {
   const at = (line: number) => `${script.source}:${line}: `;
   for (const member of script.cast) checkCastMember(member, model, at(member.line));
   const seed = script.seed ?? options.seed;
-  const shots = script.shots.map((shot): PlannedShot => {
+  const names = shotNames(script.shots);
+  const shots = script.shots.map((shot, k): PlannedShot => {
     const { prompt, cast } = withCast(shot.text, script.cast);
     try {
       model.tokenizer.encode(prompt);
@@ -71,7 +87,7 @@ export function planStory(script: StoryScript, model: PlanModel, options: PlanOp
       prompt,
       seconds,
       transition: shot.transition,
-      seed: options.seeds?.get(shot.index) ?? shot.seed ?? Rng.derive(seed, `shot:${shot.index}`).nextUint32(),
+      seed: options.seeds?.get(shot.index) ?? shot.seed ?? Rng.derive(seed, `shot:${names[k]}`).nextUint32(),
       cast,
     };
   });

@@ -102,6 +102,9 @@ describe('a story over HTTP', () => {
     // a remake of the remake with the first shot edited: the continued shot goes with it; the third is kept
     const again = await client.checkStory({ script: edited.replace('bounces on green grass', 'bounces on white'), steps: 2, reuse_video_id: remake.id });
     expect(again.shots.map((s) => s.reused)).toEqual([false, false, true]);
+    // a shot put first is the only one to make: the others' seeds derive from their text, not their place
+    const inserted = await client.checkStory({ script: SCRIPT.replace('shots:\n', 'shots:\n  - 1s: a blue square falls at night\n'), steps: 2, reuse_video_id: film.id });
+    expect(inserted).toMatchObject({ cost: 1, shots: [{ reused: false }, { reused: true }, { reused: true }, { reused: true }] });
     // different settings (here no sound) change every shot's key: nothing to reuse, the whole film charged
     expect(await client.checkStory({ script: edited, steps: 2, audio: false, reuse_video_id: film.id })).toMatchObject({ cost: 5.125 });
 

@@ -95,6 +95,9 @@ describe('makeFilm', () => {
     expect(fromKept.shots.every((s) => s.reused)).toBe(true);
     expect(same(fromKept.video, second.video)).toBe(true);
     expect(await probeVideo(fromKept.files.film)).toMatchObject({ frames: second.video.count, hasAudio: true });
+    // A shot put first is the only one made: the others keep their seeds (they derive from the text, not the place).
+    const inserted = await makeFilm(pipe, plan(edited.replace('shots:\n', 'shots:\n  - 1s: a green ball falls on green grass\n')), { out, settings });
+    expect(inserted.shots.map((s) => s.reused)).toEqual([false, true, true, true]);
   });
 });
 

@@ -93,6 +93,17 @@ describe('planStory', () => {
     expect(rerolled.shots.map((s) => s.seed)).toEqual([plan.shots[0].seed, 99, plan.shots[2].seed]);
   });
 
+  it('derives a shot\'s seed from its text, not its place: a shot put before the others leaves their seeds as they were', () => {
+    const plan = planStory(parseStory(SCRIPT, 'story.txt'), model, { seed: 1, fps: 8 });
+    const inserted = planStory(parseStory(SCRIPT.replace('shots:\n', 'shots:\n  - 2s: Max falls at night\n'), 'story.txt'), model, { seed: 1, fps: 8 });
+    expect(inserted.shots.slice(1).map((s) => [s.prompt, s.seed])).toEqual(plan.shots.map((s) => [s.prompt, s.seed]));
+    // The same line twice is two shots with two seeds; another story seed gives other seeds.
+    const twice = planStory(parseStory('a red ball bounces\na red ball bounces\n'), model, { seed: 1, fps: 8 });
+    expect(new Set(twice.shots.map((s) => s.seed)).size).toBe(2);
+    const other = planStory(parseStory(SCRIPT.replace('seed: 7', 'seed: 8'), 'story.txt'), model, { seed: 1, fps: 8 });
+    expect(other.shots.map((s) => s.seed)).not.toEqual(plan.shots.map((s) => s.seed));
+  });
+
   it('keeps a shot\'s own seed where the line gives one, so a shot put before it leaves it as it was', () => {
     const own = 'seed: 7\nshots:\n  - 2s seed 42: a red ball bounces\n  - 2s continue seed 43: a red ball moves left\n  - 种子 44：a red ball falls';
     expect(parseStory(own).shots.map((s) => [s.seconds, s.transition, s.seed, s.text])).toEqual([

@@ -212,11 +212,12 @@ function withShotSeeds(text: string, shots: readonly ScriptShot[], seeds: Readon
 }
 
 /**
- * Seeds that differ from the story's derived ones: a shot drawn anew earlier (`--reroll`) keeps its seed while
- * it is the `same` shot and the story seed stays the same; `--reroll` now draws new ones. A seed the script's
- * line gives is the seed.
+ * Seeds carried from the film made before: each shot takes the seed of the first earlier shot, in order, that is
+ * the `same` and not yet taken (so inserting, removing or moving shots keeps the others' seeds, as a shot
+ * drawn anew by `--reroll` keeps its own), while the story seed stays the same; `--reroll` now draws new ones.
+ * A seed the script's line gives is the seed.
  */
-function shotSeeds<T extends { index: number; seed: number }>(
+function shotSeeds<T extends { seed: number }>(
   earlier: { seed: number; shots: readonly T[] } | undefined,
   script: { shots: readonly ScriptShot[] },
   seed: number,
@@ -225,9 +226,12 @@ function shotSeeds<T extends { index: number; seed: number }>(
 ): Map<number, number> {
   const seeds = new Map<number, number>();
   if (earlier && earlier.seed === seed) {
+    const taken = new Set<T>();
     for (const shot of script.shots) {
-      const old = earlier.shots.find((s) => s.index === shot.index && same(shot, s));
-      if (old && shot.seed === undefined) seeds.set(shot.index, old.seed);
+      const old = earlier.shots.find((s) => !taken.has(s) && same(shot, s));
+      if (!old) continue;
+      taken.add(old);
+      if (shot.seed === undefined) seeds.set(shot.index, old.seed);
     }
   }
   for (const n of rerolls) seeds.set(n, parseSeed(undefined));
