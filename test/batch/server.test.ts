@@ -178,4 +178,31 @@ describe('cinesim batch --server', () => {
     expect([again.clips.length, again.failed.length, again.credits]).toEqual([2, 0, 4]);
     expect((await slowClient.usage()).videos).toMatchObject({ cancelled: 2, completed: 2 });
   }, 30_000);
+  it('waits out the server\'s rate limit (429 and Retry-After) and goes on, making every clip once', async () => {
+    const limited = server.key({ credits: 20, rateLimit: 600 }); // 10 requests a second
+    const lsClient = new CinesimClient({ baseURL: server.url, apiKey: limited.key });
+    const remote = { url: server.url, client: lsClient, model: await serverModel(lsClient, undefined) };
+    const items = await parseBatchOnServer('a small red ball bounces\na large blue square falls', 'list.txt', remote, { seed: 1 });
+    const settings = { width: 32, height: 32, fps: 8, steps: 1, audio: false };
+    const folder = join(work, 'limited');
+    const planned = await planOnServer(remote.model, items, folder, settings);
+    // The key's bucket emptied as the jobs are created: the server answers 429 until it refills.
+    const create = CinesimClient.prototype.createVideo;
+    const refusals: number[] = [];
+    let drained = false;
+    vi.spyOn(CinesimClient.prototype, 'createVideo').mockImplementation(async function (this: CinesimClient, ...args) {
+      if (!drained) {
+        drained = true;
+        while (server.app.rateLimiter.take(limited.id, 600).allowed);
+      }
+      return create.apply(this, args).catch((error: { status?: number }) => {
+        if (error.status === 429) refusals.push(error.status);
+        throw error;
+      });
+    });
+    const sent = await sendBatch(remote, planned, { out: folder, seed: 1, settings });
+    expect(refusals.length).toBeGreaterThan(0);
+    expect([sent.clips.length, sent.failed.length, sent.credits]).toEqual([2, 0, 4]);
+    expect((await lsClient.usage()).videos).toMatchObject({ completed: 2 });
+  }, 30_000);
 });
