@@ -183,6 +183,49 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     await page.selectOption('#set-variants', '1');
   });
 
+  it('makes a list: a line the model refuses is named by its line, then every line in its variants, in order', async () => {
+    const prompts = ['a small yellow ball bounces on green grass', 'a large blue square moves left at night'];
+    await page.goto(`${server.url}/#/create`);
+    await modeOption('List').click();
+    await page.locator('#prompt-list').waitFor();
+    // checked line by line as it is typed: the server's message with the line, and no Generate
+    await page.fill('#prompt-list', `# spring campaign\n${prompts[0]}\n\na large blue bal moves left at night`);
+    await page.locator('.list-check .error-text', { hasText: /^line 4: unknown words in prompt: "bal"/ }).waitFor();
+    expect(await page.locator('.list-check .error-text').count()).toBe(1);
+    expect(await generate().isDisabled()).toBe(true);
+    await page.locator('#create-blockers', { hasText: 'Fix the lines the model cannot read.' }).waitFor();
+    await screenshot(page, '08e-list-bad-line');
+    // more than a list holds (the same line: one check)
+    await page.fill('#prompt-list', Array(101).fill(prompts[0]).join('\n'));
+    await page.locator('#create-blockers', { hasText: 'This list has 101 prompts; a list holds at most 100.' }).waitFor();
+    expect(await generate().isDisabled()).toBe(true);
+
+    await page.fill('#prompt-list', `# spring campaign\n${prompts[0]}\n\n${prompts[1]}`);
+    await page.selectOption('#set-variants', '2');
+    await page.fill('#set-seed', '700');
+    await page.locator('.list-check', { hasText: 'Prompts: 2 · videos: 4' }).waitFor();
+    await page.locator('.list-check .error-text').waitFor({ state: 'detached' });
+    expect(await page.locator('.create-form .cost-value').textContent()).toBe('8 credits'); // 2 lines × 2 variants × 2 s × 1 credit
+    await expect.poll(() => generate().isDisabled()).toBe(false); // every line checked
+    // the list is kept with the other settings
+    await page.reload();
+    expect(await page.inputValue('#prompt-list')).toBe(`# spring campaign\n${prompts[0]}\n\n${prompts[1]}`);
+    await screenshot(page, '08f-list');
+    await generate().click();
+    await page.locator('.toast', { hasText: '4 videos queued' }).waitFor();
+
+    const made = async () => (await videos()).filter((v) => prompts.includes(v.prompt ?? '')).reverse(); // oldest first
+    await expect.poll(async () => (await made()).map((v) => v.status), { timeout: 30_000 }).toEqual(Array(4).fill('completed'));
+    expect((await made()).map((v) => [v.prompt, v.seed, v.mode])).toEqual([
+      [prompts[0], 700, 'text-to-video'],
+      [prompts[0], 701, 'text-to-video'],
+      [prompts[1], 700, 'text-to-video'],
+      [prompts[1], 701, 'text-to-video'],
+    ]);
+    await page.selectOption('#set-variants', '1');
+    await modeOption('Text').click();
+  });
+
   it('makes a film from a story script: a bad line as the server names it, then the film with its shots', async () => {
     await page.goto(`${server.url}/#/create`);
     await modeOption('Story').click();

@@ -1,19 +1,18 @@
 /**
  * Making a video: mode, prompt (checked as it is typed), the mode's inputs, settings and the cost, then
  * Generate (or Ctrl/Cmd+Enter). In the story mode the prompt is a script (shots, a cast; the server checks
- * it line by line) and the video is the film of its shots. The button stays disabled, with the reason next to it, while the request
- * could not succeed; whatever the server still refuses is shown as it says it.
+ * it line by line) and the video is the film of its shots. In the list mode it is one prompt per line, each
+ * checked on its own and made with the same settings. The button stays disabled, with the reason next to
+ * it, while the request could not succeed; whatever the server still refuses is shown as it says it.
  */
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { CreateRequest } from '../api/client.ts';
-import type { VideoMode } from '../api/types.ts';
 import { useI18n } from '../i18n/i18n.tsx';
-import type { MessageKey } from '../i18n/messages.ts';
 import { randomSeed } from '../lib/format.ts';
-import { fitDraft, shownScript } from '../state/draft.ts';
+import { fitDraft, listPrompts, MAX_LIST_PROMPTS, shownScript, type CreateMode } from '../state/draft.ts';
 import { useJobs } from '../state/jobs.tsx';
 import { usePrefs } from '../state/prefs.tsx';
-import { usePromptCheck } from '../state/prompt-check.ts';
+import { usePromptCheck, usePromptChecks } from '../state/prompt-check.ts';
 import { useStoryCheck } from '../state/story-check.ts';
 import { useServer } from '../state/server.tsx';
 import { useToast } from '../state/toasts.tsx';
@@ -22,6 +21,7 @@ import { ExtendPicker } from './ExtendPicker.tsx';
 import { GenerationSettings } from './GenerationSettings.tsx';
 import { Icon } from './Icon.tsx';
 import { ImageDrop } from './ImageDrop.tsx';
+import { LinesField } from './LinesField.tsx';
 import { ModeSwitch } from './ModeSwitch.tsx';
 import { PromptEditor } from './PromptEditor.tsx';
 import { VocabularyHints } from './VocabularyHints.tsx';
@@ -41,8 +41,16 @@ export function CreateForm() {
   const promptRef = useRef<HTMLTextAreaElement>(null);
 
   const story = draft.mode === 'story';
-  // In the story mode the script is checked as a whole (below), not the prompt field it replaces.
-  const promptCheck = usePromptCheck(draft.prompt, model?.id, !story);
+  const list = draft.mode === 'list';
+  // In the story and list modes their own text is checked (below), not the prompt field it replaces.
+  const promptCheck = usePromptCheck(draft.prompt, model?.id, !story && !list);
+  const lines = listPrompts(draft.list);
+  // Past the cap only the first lines are asked about: the list cannot be made until it is cut anyway.
+  const listCheck = usePromptChecks(lines.slice(0, MAX_LIST_PROMPTS).map((l) => l.prompt), model?.id, list);
+  const badLines = lines.flatMap(({ line, prompt }) => {
+    const check = listCheck.checks.get(prompt);
+    return check && !check.ok ? [{ line, message: check.error?.message ?? t('create.blockPrompt') }] : [];
+  });
   const negativeCheck = usePromptCheck(draft.negativePrompt, model?.id, draft.negativePrompt.trim() !== '');
   const vocabulary = useVocabulary(model?.id);
 
@@ -61,21 +69,29 @@ export function CreateForm() {
   const storyRequest = { ...shared, script, ...(remake ? { reuse_video_id: remake.id, shift: remake.shift, sampler: remake.sampler, audio: remake.audio } : {}) };
   const storyCheck = useStoryCheck(storyRequest, story);
   const reusedShots = storyCheck.plan?.shots.filter((s) => s.reused).length ?? 0;
-  const cost = !model ? 0 : story ? storyCheck.plan?.cost ?? 0 : Number(draft.seconds) * model.credits_per_second * draft.variants;
+  const videos = story ? 1 : (list ? lines.length : 1) * draft.variants;
+  const cost = !model ? 0 : story ? storyCheck.plan?.cost ?? 0 : Number(draft.seconds) * model.credits_per_second * videos;
   const balance = usage?.balance ?? null;
 
-  const blockers: MessageKey[] = [];
-  if (!model) blockers.push('create.blockNoModel');
+  // Why Generate is disabled, as shown next to it.
+  const blockers: string[] = [];
+  if (!model) blockers.push(t('create.blockNoModel'));
   if (story) {
-    if (script.trim() === '') blockers.push('create.blockScript');
-    else if (storyCheck.error) blockers.push('create.blockScriptInvalid');
-  } else if (draft.prompt.trim() === '') blockers.push('create.blockEmpty');
-  else if (promptCheck.check && !promptCheck.check.ok) blockers.push('create.blockPrompt');
-  if (negativeCheck.check && !negativeCheck.check.ok) blockers.push('create.blockNegative');
-  if ((draft.mode === 'image-to-video' || draft.mode === 'first-last-frame') && !first) blockers.push('create.blockFirst');
-  if (draft.mode === 'first-last-frame' && !last) blockers.push('create.blockLast');
-  if (draft.mode === 'extend' && !draft.extendId) blockers.push('create.blockExtend');
-  if (balance !== null && cost > balance) blockers.push('create.blockCredits');
+    if (script.trim() === '') blockers.push(t('create.blockScript'));
+    else if (storyCheck.error) blockers.push(t('create.blockScriptInvalid'));
+  } else if (list) {
+    if (lines.length === 0) blockers.push(t('create.blockList'));
+    else if (lines.length > MAX_LIST_PROMPTS) blockers.push(t('create.blockListLong', { n: lines.length, max: MAX_LIST_PROMPTS }));
+    else if (badLines.length > 0) blockers.push(t('create.blockListInvalid'));
+    // A list is many creates: a line refused halfway would leave it half made, so every line is checked first.
+    else if (listCheck.pending) blockers.push(t('create.blockListChecking'));
+  } else if (draft.prompt.trim() === '') blockers.push(t('create.blockEmpty'));
+  else if (promptCheck.check && !promptCheck.check.ok) blockers.push(t('create.blockPrompt'));
+  if (negativeCheck.check && !negativeCheck.check.ok) blockers.push(t('create.blockNegative'));
+  if ((draft.mode === 'image-to-video' || draft.mode === 'first-last-frame') && !first) blockers.push(t('create.blockFirst'));
+  if (draft.mode === 'first-last-frame' && !last) blockers.push(t('create.blockLast'));
+  if (draft.mode === 'extend' && !draft.extendId) blockers.push(t('create.blockExtend'));
+  if (balance !== null && cost > balance) blockers.push(t('create.blockCredits'));
   const disabled = blockers.length > 0 || submitting || connection !== 'ready';
 
   const submit = async (e?: FormEvent) => {
@@ -98,15 +114,21 @@ export function CreateForm() {
             : undefined,
       extend_video_id: draft.mode === 'extend' ? draft.extendId : undefined,
     };
-    // Variants: the same request with seeds seed, seed + 1, … (each its own video and idempotency key).
-    const seeds = Array.from({ length: story ? 1 : draft.variants }, (_, k) => (draft.seed + k) % 2 ** 32);
+    // Variants: the same request with seeds seed, seed + 1, … (each its own video and idempotency key);
+    // a list: each line's prompt in turn, with those same seeds.
+    const seeds = Array.from({ length: draft.variants }, (_, k) => (draft.seed + k) % 2 ** 32);
+    const prompts = list ? lines.map((l) => l.prompt) : [request.prompt];
+    const requests = prompts.flatMap((prompt) => seeds.map((seed) => ({ ...request, prompt, seed })));
+    let queued = 0;
     try {
       if (story) await jobs.createStory(storyRequest);
-      else for (const seed of seeds) await jobs.create({ ...request, seed });
-      notify(seeds.length > 1 ? t('toast.queuedMany', { n: seeds.length }) : t('toast.queued'), 'success');
+      else for (; queued < requests.length; queued++) await jobs.create(requests[queued]);
+      notify(queued > 1 ? t('toast.queuedMany', { n: queued }) : t('toast.queued'), 'success');
       if (!draft.seedLocked) updateDraft({ seed: randomSeed() });
     } catch (error) {
-      setFailure((error as Error).message);
+      // The videos already queued stay queued (and charged): say how far it got.
+      const message = (error as Error).message;
+      setFailure(queued > 0 ? t('create.partlyQueued', { n: queued, total: requests.length, message }) : message);
     } finally {
       setSubmitting(false);
     }
@@ -119,14 +141,16 @@ export function CreateForm() {
     }
   };
 
+  // A word from the hints goes in at the caret of the text being written (the prompt, the script or the list).
+  const field = story ? 'script' : list ? 'list' : 'prompt';
   const insert = (phrase: string) => {
     const area = promptRef.current;
-    const text = draft.prompt;
+    const text = story ? script : draft[field];
     const at = area ? area.selectionEnd : text.length;
     const before = text.slice(0, at);
     const glue = (s: string, next: string) => (s === '' || /\s$/.test(s) || /[\u4e00-\u9fff]/.test(next) ? '' : ' ');
     const updated = `${before}${glue(before, phrase)}${phrase}${text.slice(at)}`;
-    updateDraft({ prompt: updated });
+    updateDraft({ [field]: updated });
     requestAnimationFrame(() => {
       area?.focus();
       const caret = before.length + glue(before, phrase).length + phrase.length;
@@ -157,23 +181,27 @@ export function CreateForm() {
         ) : null}
       </div>
 
-      {model ? <ModeSwitch modes={[...model.modes, 'story']} value={draft.mode} onChange={(mode: VideoMode) => updateDraft({ mode })} /> : null}
+      {model ? <ModeSwitch modes={[...model.modes, 'story', 'list']} value={draft.mode} onChange={(mode: CreateMode) => updateDraft({ mode })} /> : null}
 
       {story ? (
-        <div className="field story-script">
-          <label htmlFor="story-script">{t('create.script')}</label>
-          <textarea id="story-script" rows={9} spellCheck={false} value={script} onChange={(e) => updateDraft({ script: e.target.value })} aria-describedby="story-help" />
-          <p id="story-help" className="muted small">
-            {t('create.scriptHelp')}
-          </p>
-          <p className="story-check small" role="status" aria-live="polite">
-            {storyCheck.error ? (
+        <LinesField
+          id="story-script"
+          label={t('create.script')}
+          help={t('create.scriptHelp')}
+          value={script}
+          onChange={(script) => updateDraft({ script })}
+          invalid={storyCheck.error !== undefined}
+          textareaRef={promptRef}
+          statusClassName="story-check"
+          status={
+            storyCheck.error ? (
               <span className="error-text">{storyCheck.error}</span>
             ) : storyCheck.plan ? (
               t('create.storyPlan', { shots: storyCheck.plan.shots.length, s: storyCheck.plan.seconds.toFixed(2).replace(/\.?0+$/, '') }) +
               (draft.remakeOf ? ` ${t('create.storyReused', { n: reusedShots })}` : '')
-            ) : null}
-          </p>
+            ) : null
+          }
+        >
           {draft.remakeOf ? (
             <p className="story-remake small muted">
               {t('create.storyRemake', { title: draft.remakeOf.title })}{' '}
@@ -182,7 +210,32 @@ export function CreateForm() {
               </button>
             </p>
           ) : null}
-        </div>
+        </LinesField>
+      ) : list ? (
+        <LinesField
+          id="prompt-list"
+          label={t('create.list')}
+          help={t('create.listHelp', { max: MAX_LIST_PROMPTS })}
+          value={draft.list}
+          onChange={(text) => updateDraft({ list: text })}
+          invalid={badLines.length > 0}
+          placeholder={t('create.listPlaceholder')}
+          textareaRef={promptRef}
+          statusClassName="list-check"
+          status={
+            badLines.length > 0 ? (
+              <ul className="list-errors">
+                {badLines.map(({ line, message }) => (
+                  <li key={line} className="error-text">
+                    {t('create.listLineError', { line, message })}
+                  </li>
+                ))}
+              </ul>
+            ) : lines.length > 0 ? (
+              t('create.listPlan', { prompts: lines.length, videos })
+            ) : null
+          }
+        />
       ) : (
         <PromptEditor
           id="prompt"
@@ -195,7 +248,7 @@ export function CreateForm() {
           textareaRef={promptRef}
         />
       )}
-      <VocabularyHints vocabulary={vocabulary} onInsert={story ? (phrase) => updateDraft({ script: `${script}${/\s$/.test(script) ? '' : ' '}${phrase}` }) : insert} />
+      <VocabularyHints vocabulary={vocabulary} onInsert={insert} />
 
       {draft.mode === 'image-to-video' ? <ImageDrop label={t('image.first')} file={first} onChange={setFirst} /> : null}
       {draft.mode === 'first-last-frame' ? (
@@ -237,7 +290,7 @@ export function CreateForm() {
         <div id="create-blockers" className="blockers">
           {blockers.map((b) => (
             <p key={b} className="muted small">
-              {t(b)}
+              {b}
             </p>
           ))}
           {failure ? (

@@ -91,7 +91,7 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
     );
   const applySettings = (extend: boolean) => {
     const next = draftFromVideo(video, !extend);
-    updatePrefs({ draft: extend ? { ...draft, ...next, mode: 'extend', extendId: video.id, seed: draft.seed, seedLocked: draft.seedLocked } : next });
+    updatePrefs({ draft: extend ? { ...draft, ...next, mode: 'extend', extendId: video.id, seed: draft.seed, seedLocked: draft.seedLocked } : { ...next, list: draft.list } });
     close();
     navigate({ page: 'create' });
   };

@@ -8,12 +8,20 @@ import type { Lang } from '../i18n/messages.ts';
 import { formatShotLine } from '../../../src/story/script.ts';
 import { randomSeed } from '../lib/format.ts';
 
+/**
+ * The create form's modes: the server's video modes, and "list" (one text-to-video request per line,
+ * the studio's counterpart of `cinesim batch`; the server sees only the videos it makes).
+ */
+export type CreateMode = VideoMode | 'list';
+
 export interface Draft {
   readonly model?: string;
-  readonly mode: VideoMode;
+  readonly mode: CreateMode;
   readonly prompt: string;
   /** The story script (the story mode's text, docs/STORY.md). */
   readonly script: string;
+  /** The list mode's text: one prompt per line. */
+  readonly list: string;
   readonly negativePrompt: string;
   readonly seconds?: string;
   readonly size?: string;
@@ -36,6 +44,23 @@ export interface Draft {
 
 /** Variant counts offered. */
 export const VARIANT_CHOICES = [1, 2, 4, 8] as const;
+
+/** Prompts one list may hold (a Generate makes up to this times the variants). */
+export const MAX_LIST_PROMPTS = 100;
+
+/** One prompt of a list, with the line it is on (1-based, counting blank and comment lines). */
+export interface ListPrompt {
+  readonly line: number;
+  readonly prompt: string;
+}
+
+/** A list's prompts in order: blank lines and `#` comments are skipped, as in a `cinesim batch` list. */
+export function listPrompts(text: string): ListPrompt[] {
+  return text.split(/\r?\n/).flatMap((raw, i) => {
+    const prompt = raw.replace(/^\uFEFF/, '').trim();
+    return prompt === '' || prompt.startsWith('#') ? [] : [{ line: i + 1, prompt }];
+  });
+}
 
 /** The story mode's example script, in the interface's language (until the user writes their own). */
 const EXAMPLE_SCRIPTS: Readonly<Record<Lang, string>> = {
@@ -61,6 +86,7 @@ export const EMPTY_DRAFT: Draft = {
   mode: 'text-to-video',
   prompt: 'a small red ball bounces on green grass',
   script: EXAMPLE_SCRIPTS.en,
+  list: '',
   negativePrompt: '',
   seed: randomSeed(),
   seedLocked: false,
@@ -73,8 +99,8 @@ export function fitDraft(draft: Draft, model: Model | undefined): Draft {
   return {
     ...draft,
     model: model.id,
-    // A story is made of text-to-video and image-to-video shots, which every model does.
-    mode: draft.mode === 'story' || model.modes.includes(draft.mode) ? draft.mode : 'text-to-video',
+    // A story is made of text-to-video and image-to-video shots, and a list of text-to-video clips, which every model does.
+    mode: draft.mode === 'story' || draft.mode === 'list' || model.modes.includes(draft.mode) ? draft.mode : 'text-to-video',
     seconds: draft.seconds && model.seconds.includes(draft.seconds) ? draft.seconds : model.default_seconds,
     size: draft.size && model.sizes.includes(draft.size) ? draft.size : model.default_size,
     fps: draft.fps && fpsChoices(model).includes(draft.fps) ? draft.fps : model.fps,
@@ -88,8 +114,8 @@ export function fpsChoices(model: Model): number[] {
   return [1, 2, 3].map((k) => model.fps * k);
 }
 
-/** A video's settings as a draft: "use these settings", extend. */
-export function draftFromVideo(video: Video, seedLocked = true): Draft {
+/** A video's settings as a draft: "use these settings", extend. The list is the user's own text, not a video's setting: the caller keeps it. */
+export function draftFromVideo(video: Video, seedLocked = true): Omit<Draft, 'list'> {
   return {
     model: video.model,
     mode: video.mode === 'extend' ? 'text-to-video' : video.mode,
@@ -141,12 +167,13 @@ export function parseDraft(value: unknown): Draft {
   const v = value as Record<string, unknown>;
   const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
   const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : undefined);
-  const modes: VideoMode[] = ['text-to-video', 'image-to-video', 'first-last-frame', 'extend', 'story'];
+  const modes: CreateMode[] = ['text-to-video', 'image-to-video', 'first-last-frame', 'extend', 'story', 'list'];
   return {
     model: str(v.model),
-    mode: modes.includes(v.mode as VideoMode) ? (v.mode as VideoMode) : 'text-to-video',
+    mode: modes.includes(v.mode as CreateMode) ? (v.mode as CreateMode) : 'text-to-video',
     prompt: str(v.prompt) ?? EMPTY_DRAFT.prompt,
     script: str(v.script) ?? EMPTY_DRAFT.script,
+    list: str(v.list) ?? '',
     negativePrompt: str(v.negativePrompt) ?? '',
     seconds: str(v.seconds),
     size: str(v.size),
