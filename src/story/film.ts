@@ -12,7 +12,7 @@
  * continued shot, the key of the shot it continues — is unchanged: edit one line, and only that shot (and
  * the shots that continue from it) is made again.
  */
-import { rm, writeFile } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { soundtrack } from '../audio/index.ts';
 import { generateClip, type ClipProgress } from '../engine/clip.ts';
@@ -79,7 +79,7 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
     throwIfAborted(options.signal);
     const before = clips.at(-1)?.video;
     const key = keys[k];
-    const dir = join(STORY_FILES.shots, `${String(shot.index).padStart(2, '0')}-${key.slice(0, 8)}`);
+    const dir = shotDir(shot.index, key);
     const progress = (p: Omit<FilmProgress, 'shot' | 'shots'>) => options.onProgress?.({ shot: shot.index, shots: plan.shots.length, ...p });
     const old = reusable.get(key);
     const kept = old && (await readShot(join(out, old.dir), old.frames, settings, shot.seed));
@@ -140,6 +140,7 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
       ...(options.metadataExtra ? { extra: { ...options.metadataExtra } } : {}),
     },
   });
+  await renumberReused(out, shots);
   const firsts = clips.map((c) => sliceVideo(c.video, 0, 1));
   await writeContactSheet(firsts.reduce((a, b) => concatVideos(a, b)), files.storyboard, { scale: 2, columns: Math.min(firsts.length, 6), maxFrames: Number.MAX_SAFE_INTEGER });
 
@@ -157,6 +158,25 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
   const used = new Set(shots.map((s) => s.dir));
   for (const old of earlier?.shots ?? []) if (!used.has(old.dir)) await rm(join(out, old.dir), { recursive: true, force: true });
   return { video, shots, files };
+}
+
+/** A shot's folder: its place in the film, then its key (what makes its frames). */
+function shotDir(index: number, key: string): string {
+  return join(STORY_FILES.shots, `${String(index).padStart(2, '0')}-${key.slice(0, 8)}`);
+}
+
+/**
+ * A reused shot's folder moved to its place now (a shot put before it, or one taken out, moved it), so that the
+ * folders read in the film's order. One that another shot of this film also reuses (the same key twice) stays.
+ */
+async function renumberReused(out: string, shots: FilmShot[]): Promise<void> {
+  for (const [k, shot] of shots.entries()) {
+    const wanted = shotDir(shot.index, shot.key);
+    if (!shot.reused || shot.dir === wanted || shots.some((other) => other !== shot && other.dir === shot.dir)) continue;
+    if (await stat(join(out, wanted)).then(() => true, () => false)) continue;
+    await rename(join(out, shot.dir), join(out, wanted));
+    shots[k] = { ...shot, dir: wanted };
+  }
 }
 
 /**

@@ -98,6 +98,12 @@ describe('makeFilm', () => {
     // A shot put first is the only one made: the others keep their seeds (they derive from the text, not the place).
     const inserted = await makeFilm(pipe, plan(edited.replace('shots:\n', 'shots:\n  - 1s: a green ball falls on green grass\n')), { out, settings });
     expect(inserted.shots.map((s) => s.reused)).toEqual([false, true, true, true]);
+    // ... and the shots' folders are numbered by their places now, the film's order
+    const moved = JSON.parse(readFileSync(inserted.files.plan, 'utf8')) as StoryRecord;
+    expect(moved.shots.map((s) => s.dir.replace(/^shots\/(\d+)-.*$/, '$1'))).toEqual(['01', '02', '03', '04']);
+    expect(readdirSync(join(out, 'shots')).sort()).toEqual(moved.shots.map((s) => s.dir.replace(/^shots\//, '')));
+    const rerun = await makeFilm(pipe, plan(edited.replace('shots:\n', 'shots:\n  - 1s: a green ball falls on green grass\n')), { out, settings });
+    expect(rerun.shots.every((s) => s.reused)).toBe(true);
   });
 });
 
