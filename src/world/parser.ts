@@ -158,6 +158,8 @@ const fits = (o: Partial<ObjectSpec>, attrs: Partial<ObjectSpec>) =>
 
 class PromptBuilder {
   private readonly objects: Partial<ObjectSpec>[] = [];
+  /** Which mention made each object: objects made by one counted mention ("two balls") share it. */
+  private readonly mentions: number[] = [];
   private phrase: OpenPhrase | undefined;
   /** Phrases waiting for the noun of a later one: "a red [ball] and a blue ball". */
   private elided: OpenPhrase[] = [];
@@ -325,10 +327,21 @@ class PromptBuilder {
       if (plural && count === undefined) throw invalid(`how many? say e.g. "two ${words}"`);
       return this.create(attrs, count ?? 1);
     }
-    if (plural ? matches.length >= 2 && (count === undefined || count === matches.length) : matches.length === 1) {
+    const fill = (chosen: number[]) => {
       // A reference may add what the first mention left out ("a ball … the red ball"); `fits` rules out conflicts.
-      for (const i of matches) for (const a of ATTR_ORDER) if (attrs[a] !== undefined) setAttr(this.objects[i], a, attrs[a], () => '');
-      return matches;
+      for (const i of chosen) for (const a of ATTR_ORDER) if (attrs[a] !== undefined) setAttr(this.objects[i], a, attrs[a], () => '');
+      return chosen;
+    };
+    if (plural ? matches.length >= 2 && (count === undefined || count === matches.length) : matches.length === 1) return fill(matches);
+    if (!plural) {
+      // "a ball and a red ball; the red ball …" means the one that is red, not one that may be.
+      const named = ATTR_ORDER.filter((a) => attrs[a] !== undefined);
+      const exact = matches.filter((i) => named.every((a) => this.objects[i][a] === attrs[a]));
+      if (exact.length === 1 && named.length > 0) return fill(exact);
+      // "two balls, the red one bounces and the blue one falls": the next of a counted mention's objects that
+      // nothing has told apart yet (told apart, the blue one then fits only the other).
+      const mention = this.mentions[matches[0]];
+      if (exact.length === 0 && named.length > 0 && matches.every((i) => this.mentions[i] === mention)) return fill([matches[0]]);
     }
     const which = matches.map((i) => `the ${describe(this.objects[i])}`).join(', ');
     throw invalid(`"${words}" is ambiguous: it could mean ${which}; name it by colour, size or texture`);
@@ -341,7 +354,11 @@ class PromptBuilder {
 
   private create(attrs: Partial<ObjectSpec>, count: number): number[] {
     const start = this.objects.length;
-    for (let k = 0; k < count; k++) this.objects.push({ ...attrs });
+    const mention = this.mentions.length === 0 ? 0 : this.mentions[this.mentions.length - 1] + 1;
+    for (let k = 0; k < count; k++) {
+      this.objects.push({ ...attrs });
+      this.mentions.push(mention);
+    }
     return Array.from({ length: count }, (_, k) => start + k);
   }
 

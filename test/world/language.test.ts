@@ -155,6 +155,12 @@ describe('parsePrompt on free text', () => {
     ['a red and a blue ball bounce', { objects: [ball({ color: 'red', motion: 'bounce' }), ball({ color: 'blue', motion: 'bounce' })] }],
     ['a red ball and a blue ball bounces', { objects: [ball({ color: 'red' }), ball({ color: 'blue', motion: 'bounce' })] }],
     ['a red ball and a blue one', { objects: [ball({ color: 'red' }), ball({ color: 'blue' })] }],
+    // "the red one" of two balls not yet told apart is the first; the blue one then fits only the other
+    [
+      'two balls, the red one bounces and the blue one falls, at sunset',
+      { background: 'sunset', objects: [ball({ color: 'red', motion: 'bounce' }), ball({ color: 'blue', motion: 'fall' })] },
+    ],
+    ['a ball and a red ball; the red ball bounces', { objects: [ball({}), ball({ color: 'red', motion: 'bounce' })] }],
     [
       'a small red ball bounces and a big blue square slides to the right on a black background',
       { background: 'black', objects: [ball({ color: 'red', size: 'small', motion: 'bounce' }), { shape: 'square', color: 'blue', size: 'large', motion: 'move-right' }] },
@@ -279,6 +285,7 @@ describe('parsePrompt errors', () => {
     ['a ball to the left', /"to the left" needs a verb/],
     ['the camera bounces', /the camera cannot "bounces"/],
     ['a red ball and a blue ball; the ball bounces', /"the ball" is ambiguous/],
+    ['a ball and a square; the red one bounces', /"the red one" is ambiguous/], // of two mentions: no guess
     ['a ball on a red background', /no red background/],
   ];
   for (const [prompt, message] of invalid) {
