@@ -82,7 +82,9 @@ export function parseBatch(text: string, source: string, model: BatchModel, opti
       items.push({ index: items.length + 1, line, variant, prompt: entry.prompt, seed, seconds: entry.seconds, negativePrompt: entry.negativePrompt, image });
     }
   });
-  if (items.length === 0) throw fail(1, 'no prompts: write one per line');
+  if (items.length === 0) {
+    throw new CinesimError(ERRORS.INVALID_ARGUMENT, `${source} has no prompts (one per line; # starts a comment)`, { param: 'list' });
+  }
   return items;
 }
 

@@ -51,7 +51,7 @@ describe('parseBatch', () => {
       ['{"prompt": "a red ball", "seconds": 20}', /^list\.txt:1: too long: 20/],
       ['{"prompt": "  "}', /^list\.txt:1: empty prompt/],
       ['{"prompt": "a red ball", "image": 3}', /^list\.txt:1: "image" must be the path of a picture/],
-      ['# only a comment\n', /^list\.txt:1: no prompts/],
+      ['# only a comment\n', /^list\.txt has no prompts \(one per line; # starts a comment\)$/],
     ];
     for (const [text, message] of cases) expect(() => parse(text), text).toThrow(message);
   });
