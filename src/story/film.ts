@@ -7,7 +7,8 @@
  *   out/film.mp4            the shots cut together, each with the sound heard in its own frames
  *
  * A shot is made with `generateClip`; a `continue` shot opens on the last frame of the shot before it (image-
- * to-video), so the scene carries over in pixels, and that repeated frame is cut from the film. Making a film
+ * to-video), so the scene carries over in pixels, and that repeated frame is cut from the film; a shot with a
+ * picture (a storyboard frame, pictures.ts) opens on it. Making a film
  * again in the same folder reuses every shot whose key — model, prompt, length, seed, settings and, for a
  * continued shot, the key of the shot it continues — is unchanged: edit one line, and only that shot (and
  * the shots that continue from it) is made again.
@@ -15,14 +16,16 @@
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { soundtrack } from '../audio/index.ts';
+import { CinesimError, ERRORS } from '../errors.ts';
 import { generateClip, type ClipProgress } from '../engine/clip.ts';
 import { throwIfAborted } from '../engine/cancel.ts';
 import { matchPrefixSeam } from '../engine/seam.ts';
 import type { VideoPipeline } from '../engine/pipeline.ts';
 import { concatVideos, makeFrames, sliceVideo, type VideoFrames } from '../media/frames.ts';
-import { frameFileName, readImage, writeContactSheet } from '../media/image.ts';
+import { frameFileName, imageAsFrames, readImage, writeContactSheet } from '../media/image.ts';
 import { readWav, type AudioSamples } from '../media/wav.ts';
 import { FOLDER_FILES, writeClip } from '../media/write.ts';
+import type { ShotPicture } from './pictures.ts';
 import type { StoryPlan } from './plan.ts';
 import { readRecord, shotKeys, STORY_FILES, STORY_FORMAT_VERSION, type FilmSettings, type StoryRecord } from './record.ts';
 
@@ -40,6 +43,8 @@ export interface MakeFilmOptions {
   /** The film folder. */
   readonly out: string;
   readonly settings: FilmSettings;
+  /** The pictures shots open on, by shot index (`readShotPictures`); every shot the plan gives an image needs one. */
+  readonly pictures?: ReadonlyMap<number, ShotPicture>;
   /** Recorded in the film's metadata (`extra`): a server's video id, its inputs. */
   readonly metadataExtra?: Readonly<Record<string, unknown>>;
   readonly signal?: AbortSignal;
@@ -71,7 +76,10 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
   const { out, settings } = options;
   const earlier = await readRecord(out);
   const reusable = new Map(earlier?.shots.map((s) => [s.key, s]) ?? []);
-  const keys = shotKeys(plan, settings, pipe.manifest);
+  const pictures = options.pictures ?? new Map<number, ShotPicture>();
+  const missing = plan.shots.find((shot) => shot.image !== undefined && !pictures.has(shot.index));
+  if (missing) throw new CinesimError(ERRORS.INVALID_ARGUMENT, `shot ${missing.index} opens on ${missing.image}, which was not read (readShotPictures)`);
+  const keys = shotKeys(plan, settings, pipe.manifest, pictures);
 
   const shots: FilmShot[] = [];
   const clips: { video: VideoFrames; audio?: AudioSamples }[] = [];
@@ -90,14 +98,20 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
       continue;
     }
     const t0 = performance.now();
-    const firstFrame = shot.transition === 'continue' && before ? sliceVideo(before, before.count - 1, 1) : undefined;
+    const picture = pictures.get(shot.index);
+    const firstFrame = picture
+      ? imageAsFrames(picture.image, settings.fps)
+      : shot.transition === 'continue' && before
+        ? sliceVideo(before, before.count - 1, 1)
+        : undefined;
     const { negativePrompt, steps, guidance, shift, sampler, width, height, fps } = settings;
     const result = await generateClip(
       pipe,
       { prompt: shot.prompt, negativePrompt, seed: shot.seed, steps, guidance, shift, sampler, width, height, fps, seconds: shot.seconds, firstFrame },
       { signal: options.signal, onProgress: (p) => progress(p) },
     );
-    // A continued shot opens on the frame before it, its new frames matched to it as an extension's are.
+    // A continued shot opens on the frame before it, its new frames matched to it as an extension's are; a
+    // picture shot likewise opens on the storyboard frame itself, not the VAE's re-decoding of it.
     const made = firstFrame ? matchPrefixSeam(firstFrame, result.video) : result.video;
     const audio = settings.audio ? soundtrack(made, { seed: shot.seed }).audio : undefined;
     await writeClip(made, join(out, dir) + '/', {

@@ -11,6 +11,7 @@ export { parseStory, MAX_SHOTS, type CastMember, type ScriptShot, type StoryScri
 export { filmSeconds, planStory, withCast, type PlanModel, type PlannedShot, type PlanOptions, type StoryPlan } from './plan.ts';
 export { checkCast, formatCastReport, type CastCheck, type CastReport } from './check.ts';
 export { makeFilm, type FilmProgress, type FilmResult, type FilmShot, type MakeFilmOptions } from './film.ts';
+export { readShotPictures, type ShotPicture } from './pictures.ts';
 export {
   parseRecord,
   readRecord,

@@ -27,6 +27,8 @@ export interface PlannedShot {
   readonly seconds: number;
   readonly transition: Transition;
   readonly seed: number;
+  /** The picture it opens on, as the script gives it (a path from the script's folder; see pictures.ts). */
+  readonly image?: string;
   /** The characters the shot names, in cast order. */
   readonly cast: readonly string[];
 }
@@ -88,6 +90,7 @@ export function planStory(script: StoryScript, model: PlanModel, options: PlanOp
       seconds,
       transition: shot.transition,
       seed: options.seeds?.get(shot.index) ?? shot.seed ?? Rng.derive(seed, `shot:${names[k]}`).nextUint32(),
+      ...(shot.image === undefined ? {} : { image: shot.image }),
       cast,
     };
   });

@@ -40,16 +40,19 @@ export interface StoryRecord {
 }
 
 /**
- * Each shot's key: what makes its frames — the model, its prompt, length and seed, the film's settings and,
- * for a continued shot, the key of the shot it continues. A shot an earlier film made under the same key is
- * reused (`makeFilm`), and a server charges a remake only for the others.
+ * Each shot's key: what makes its frames — the model, its prompt, length and seed, the film's settings, the
+ * picture it opens on (its hash, `pictures` by shot index) and, for a continued shot, the key of the shot it
+ * continues. A shot an earlier film made under the same key is reused (`makeFilm`), and a server charges a
+ * remake only for the others.
  */
-export function shotKeys(plan: Pick<StoryPlan, 'shots'>, settings: FilmSettings, manifest: unknown): string[] {
+export function shotKeys(plan: Pick<StoryPlan, 'shots'>, settings: FilmSettings, manifest: unknown, pictures?: ReadonlyMap<number, { readonly hash: string }>): string[] {
   const modelKey = hash(JSON.stringify(manifest));
   const keys: string[] = [];
   for (const shot of plan.shots) {
     const continues = shot.transition === 'continue' ? keys.at(-1) : null;
-    keys.push(hash(JSON.stringify({ modelKey, prompt: shot.prompt, seconds: shot.seconds, seed: shot.seed, settings, continues })));
+    // Without a picture the key is what it was before pictures existed (undefined is left out of the JSON).
+    const image = pictures?.get(shot.index)?.hash;
+    keys.push(hash(JSON.stringify({ modelKey, prompt: shot.prompt, seconds: shot.seconds, seed: shot.seed, settings, continues, image })));
   }
   return keys;
 }

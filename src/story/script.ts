@@ -13,8 +13,10 @@
  *     - 2s continue: Ruby bounces on green grass      (starts on the last frame of the shot before)
  *     - Ruby and Max at night                         (the model's own length)
  *     - 2s seed 42: Max falls at night                  (this shot's own seed)
+ *     - 2s image board/05.png: Ruby falls at night      (opens on this picture: a storyboard frame)
  *
- * Chinese headers work too (标题, 种子, 角色, 镜头 or 分镜; durations as "3秒"; 接续 for continue; 种子 42 for a seed). Blank lines
+ * Chinese headers work too (标题, 种子, 角色, 镜头 or 分镜; durations as "3秒"; 接续 for continue; 种子 42 for a seed;
+ * 图片 for an image). Blank lines
  * and lines starting with # are skipped. Everything wrong is reported with its line number; parsing
  * checks form only — words are checked against a model's vocabulary when the story is planned (plan.ts).
  */
@@ -39,8 +41,13 @@ export interface ScriptShot {
   readonly transition: Transition;
   /** The shot as written, cast names and all. */
   readonly text: string;
-  /** Its own seed, when the line gives one (`- 2s seed 42: …`); else one derived from the story seed and its place. */
+  /** Its own seed, when the line gives one (`- 2s seed 42: …`); else one derived from the story seed and its text. */
   readonly seed?: number;
+  /**
+   * The picture it opens on, as written (`- 2s image board/05.png: …`; a path from the script's folder, in
+   * quotes when it has spaces): a storyboard frame made elsewhere, the shot's first frame (image-to-video).
+   */
+  readonly image?: string;
 }
 
 export interface StoryScript {
@@ -68,8 +75,9 @@ const KEYS: Readonly<Record<string, 'title' | 'seed' | 'cast' | 'shots'>> = {
   分镜: 'shots',
 };
 
-// "- 3s continue: text", "2. 3秒: text", "continue: text", "2s seed 42: text"; the colon may be full-width.
-const SHOT = /^(?:(?<seconds>-?\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds|秒)\s*)?(?<continue>continue|接续)?\s*(?:(?:seed|种子)\s*(?<seed>\d+)\s*)?[:：]\s*(?<text>.*)$/i;
+// "- 3s continue: text", "2. 3秒: text", "continue: text", "2s seed 42: text", "2s image a.png: text"; the colon may be full-width.
+const SHOT =
+  /^(?:(?<seconds>-?\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds|秒)\s*)?(?<continue>continue|接续)?\s*(?:(?:seed|种子)\s*(?<seed>\d+)\s*)?(?:(?:image|图片)\s*(?<image>"[^"]*"|[^\s"]+?)\s*)?[:：]\s*(?<text>.*)$/i;
 const BULLET = /^(?:[-*•]|\d+[.)、])\s*/;
 const KEY = /^(?<key>[^\s:：]+)\s*[:：]\s*(?<value>.*)$/;
 const CAST = /^(?<name>[^\s:：=]+)\s*[:：=]\s*(?<description>.+)$/;
@@ -123,7 +131,18 @@ export function parseStory(text: string, source = 'story'): StoryScript {
     const seconds = shot?.seconds === undefined ? undefined : Number(shot.seconds);
     if (seconds !== undefined && !(seconds > 0)) throw fail(line, `a shot lasts more than 0 s, got ${shot!.seconds}`);
     const shotSeed = shot?.seed === undefined ? undefined : checkSeed(shot.seed, line);
-    shots.push({ index: shots.length + 1, line, seconds, transition: shot?.continue ? 'continue' : 'cut', text: said, ...(shotSeed === undefined ? {} : { seed: shotSeed }) });
+    const image = shot?.image?.replace(/^"(.*)"$/, '$1').trim();
+    if (image === '') throw fail(line, 'an image needs its file: "- 2s image board/05.png: …"');
+    if (image !== undefined && shot?.continue) throw fail(line, 'a continue shot opens on the frame before it; give it no image');
+    shots.push({
+      index: shots.length + 1,
+      line,
+      seconds,
+      transition: shot?.continue ? 'continue' : 'cut',
+      text: said,
+      ...(shotSeed === undefined ? {} : { seed: shotSeed }),
+      ...(image === undefined ? {} : { image }),
+    });
     if (shots.length > MAX_SHOTS) throw fail(line, `a story holds at most ${MAX_SHOTS} shots`);
   });
 
@@ -136,8 +155,12 @@ export function parseStory(text: string, source = 'story'): StoryScript {
  * A shot as a script line, in the form `parseStory` reads: `  - 2s continue seed 42: text`. Written by whatever
  * gives a script back (the studio's "Use settings") or sends one with seeds filled in (`story --server`).
  */
-export function formatShotLine(shot: { readonly seconds?: number; readonly transition: Transition; readonly seed?: number; readonly text: string }, indent = '  '): string {
-  const head = [shot.seconds === undefined ? '' : `${shot.seconds}s`, shot.transition === 'continue' ? 'continue' : '', shot.seed === undefined ? '' : `seed ${shot.seed}`];
+export function formatShotLine(
+  shot: { readonly seconds?: number; readonly transition: Transition; readonly seed?: number; readonly image?: string; readonly text: string },
+  indent = '  ',
+): string {
+  const image = shot.image === undefined ? '' : `image ${/\s/.test(shot.image) ? `"${shot.image}"` : shot.image}`;
+  const head = [shot.seconds === undefined ? '' : `${shot.seconds}s`, shot.transition === 'continue' ? 'continue' : '', shot.seed === undefined ? '' : `seed ${shot.seed}`, image];
   const said = head.filter(Boolean).join(' ');
   return `${indent}- ${said}${said ? ': ' : ''}${shot.text}`;
 }

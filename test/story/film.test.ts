@@ -11,7 +11,8 @@ import { VideoPipeline } from '../../src/engine/pipeline.ts';
 import { resolveSettings } from '../../src/engine/request.ts';
 import { probeVideo, readImage, sliceVideo } from '../../src/media/index.ts';
 import { Probe } from '../../src/engine/probe.ts';
-import { checkCast, formatCastReport, makeFilm, parseStory, planStory, reusableFiles, type FilmSettings, type StoryRecord } from '../../src/story/index.ts';
+import { checkCast, formatCastReport, makeFilm, parseStory, planStory, readShotPictures, reusableFiles, type FilmSettings, type StoryRecord } from '../../src/story/index.ts';
+import sharp from 'sharp';
 import { gradientClip, TINY_MODEL } from '../engine/helpers.ts';
 
 const TINY_PROBE = join(import.meta.dirname, '..', 'fixtures', 'tiny-probe');
@@ -104,6 +105,38 @@ describe('makeFilm', () => {
     expect(readdirSync(join(out, 'shots')).sort()).toEqual(moved.shots.map((s) => s.dir.replace(/^shots\//, '')));
     const rerun = await makeFilm(pipe, plan(edited.replace('shots:\n', 'shots:\n  - 1s: a green ball falls on green grass\n')), { out, settings });
     expect(rerun.shots.every((s) => s.reused)).toBe(true);
+  });
+});
+
+describe('a shot that opens on a picture (a storyboard frame)', () => {
+  const out = join(work, 'pictured');
+  const board = join(work, 'board.png');
+  const picture = (r: number) => sharp({ create: { width: 48, height: 40, channels: 3, background: { r, g: 90, b: 30 } } }).png().toFile(board);
+  const text = `shots:\n  - 1s: a blue square falls at night\n  - 1s image board.png: a small red ball bounces on green grass\n`;
+
+  it('opens the shot on the picture, fitted to the frame; a changed picture makes that shot again', async () => {
+    await picture(200);
+    const planned = plan(text);
+    const pictures = await readShotPictures(planned, { folder: work, source: 'story.txt', width: 32, height: 32 });
+    expect([...pictures.keys()]).toEqual([2]);
+    const made = await makeFilm(pipe, planned, { out, settings, pictures });
+    const opening = await readImage(join(out, made.shots[1].dir, 'frame-0000.png'));
+    const fitted = await readImage(board, { width: 32, height: 32, fit: 'cover' });
+    expect(Buffer.from(opening.data).equals(Buffer.from(fitted.data))).toBe(true);
+    expect(made.video.count).toBe(18); // 9 + 9: a picture shot is a cut, its first frame kept
+    const record = JSON.parse(readFileSync(made.files.plan, 'utf8')) as StoryRecord;
+    expect(record.shots.map((s) => s.image)).toEqual([undefined, 'board.png']);
+
+    await picture(40);
+    const again = await makeFilm(pipe, planned, { out, settings, pictures: await readShotPictures(planned, { folder: work, source: 'story.txt', width: 32, height: 32 }) });
+    expect(again.shots.map((s) => s.reused)).toEqual([true, false]);
+    // Without its picture the plan cannot be made; a missing or broken file names its line.
+    await expect(makeFilm(pipe, planned, { out, settings })).rejects.toThrow(/shot 2 opens on board\.png, which was not read/);
+    const gone = plan(text.replace('board.png', 'gone.png'));
+    await expect(readShotPictures(gone, { folder: work, source: 'story.txt', width: 32, height: 32 })).rejects.toThrow(/^story\.txt:3: gone\.png cannot be read \(no such file\)/);
+    writeFileSync(join(work, 'broken.png'), 'not a picture');
+    const broken = plan(text.replace('board.png', 'broken.png'));
+    await expect(readShotPictures(broken, { folder: work, source: 'story.txt', width: 32, height: 32 })).rejects.toThrow(/^story\.txt:3: .*broken\.png: not a readable image/);
   });
 });
 

@@ -116,6 +116,18 @@ describe('planStory', () => {
     expect(() => parseStory('shots:\n  - seed 4294967296: a red ball', 's')).toThrow(/^s:2: seed must be a whole number/);
   });
 
+  it('reads the picture a shot opens on (a storyboard frame), and writes it back', () => {
+    const script = parseStory('shots:\n  - 2s image board/01.png: a red ball falls\n  - seed 4 image "my board/02.png": a red ball bounces\n  - 图片 c.png：一个红色的球\n', 's');
+    expect(script.shots.map((s) => [s.image, s.seed, s.text])).toEqual([
+      ['board/01.png', undefined, 'a red ball falls'],
+      ['my board/02.png', 4, 'a red ball bounces'],
+      ['c.png', undefined, '一个红色的球'],
+    ]);
+    expect(script.shots.map((s) => formatShotLine(s))).toEqual(['  - 2s image board/01.png: a red ball falls', '  - seed 4 image "my board/02.png": a red ball bounces', '  - image c.png: 一个红色的球']);
+    expect(planStory(script, model, { seed: 1, fps: 8 }).shots.map((s) => s.image)).toEqual(['board/01.png', 'my board/02.png', 'c.png']);
+    expect(() => parseStory('shots:\n  - a red ball\n  - continue image a.png: a red ball falls', 's')).toThrow(/^s:3: a continue shot opens on the frame before it; give it no image/);
+  });
+
   it('matches Latin names as whole words in any case, longer names first, Chinese names anywhere', () => {
     const cast = [
       { name: 'Max', description: 'a blue square', line: 1 },

@@ -1,0 +1,43 @@
+/**
+ * The pictures a script's shots open on (`- 2s image board/05.png: …`): storyboard frames drawn or made
+ * elsewhere, each the first frame of its shot (image-to-video), as the studios' pipeline goes from
+ * storyboard images to a clip per shot. Read and checked before any model runs, so a missing or broken
+ * file is reported with its script line; each fitted to the film's frame as `generate --image` fits one.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import { CinesimError, ERRORS, rephrased } from '../errors.ts';
+import { readImage, type RgbImage } from '../media/image.ts';
+import type { StoryPlan } from './plan.ts';
+
+export interface ShotPicture {
+  /** Of the file's bytes: part of the shot's key, so a changed picture makes the shot again. */
+  readonly hash: string;
+  /** Cropped and scaled to cover the film's frame. */
+  readonly image: RgbImage;
+}
+
+/**
+ * Each picture shot's picture, by shot index. `folder` is where the script's paths start (the script's own
+ * folder); `source` names the script in messages.
+ */
+export async function readShotPictures(
+  plan: Pick<StoryPlan, 'shots'>,
+  options: { readonly folder: string; readonly source: string; readonly width: number; readonly height: number },
+): Promise<Map<number, ShotPicture>> {
+  const pictures = new Map<number, ShotPicture>();
+  for (const shot of plan.shots) {
+    if (shot.image === undefined) continue;
+    const path = isAbsolute(shot.image) ? shot.image : join(options.folder, shot.image);
+    const at = `${options.source}:${shot.line}: `;
+    const bytes = await readFile(path).catch((cause: NodeJS.ErrnoException) => {
+      throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${at}${shot.image} cannot be read (${cause.code === 'ENOENT' ? 'no such file' : cause.message})`, { param: 'script', cause });
+    });
+    const image = await readImage(path, { width: options.width, height: options.height, fit: 'cover' }).catch((error: unknown) => {
+      throw rephrased(error, { prefix: at, param: 'script' });
+    });
+    pictures.set(shot.index, { hash: createHash('sha256').update(bytes).digest('hex'), image });
+  }
+  return pictures;
+}
