@@ -30,10 +30,12 @@ export function aspectRatio(value: string, flag = '--aspect'): [number, number] 
   return [a[0], a[1]];
 }
 
-export function parseNumber(value: string, flag: string, range: { min?: number; max?: number; integer?: boolean } = {}): number {
+/** `min` and `max` are allowed values; `above` is not (`above: 0` for a length). */
+export function parseNumber(value: string, flag: string, range: { min?: number; above?: number; max?: number; integer?: boolean } = {}): number {
   const v = Number(value);
   if (value.trim() === '' || !Number.isFinite(v)) throw invalidArgument(flag, `${flag} must be a number, got "${value}"`);
   if (range.integer && !Number.isInteger(v)) throw invalidArgument(flag, `${flag} must be a whole number, got ${value}`);
+  if (range.above !== undefined && v <= range.above) throw invalidArgument(flag, `${flag} must be more than ${range.above}, got ${value}`);
   if (range.min !== undefined && v < range.min) throw invalidArgument(flag, `${flag} must be at least ${range.min}, got ${value}`);
   if (range.max !== undefined && v > range.max) throw invalidArgument(flag, `${flag} must be at most ${range.max}, got ${value}`);
   return v;

@@ -94,7 +94,7 @@ describe('cinesim generate modes', () => {
 
     const negative = generate('a red ball bounces', '--seconds', '-3', '--out', at('x.mp4'));
     expect(negative.code).toBe(2);
-    expect(negative.stderr).toMatch(/--seconds must be at least/);
+    expect(negative.stderr).toMatch(/--seconds must be more than 0, got -3/);
 
     // An empty prompt is refused as the API refuses it, here and in a prompt change, before any model loads.
     for (const args of [['  '], ['a red ball bounces', '--seconds', '4', '--prompt-at', '2: ']]) {

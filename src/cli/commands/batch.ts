@@ -9,7 +9,8 @@ import type { Command } from 'commander';
 import type { BatchItem } from '../../batch/index.ts';
 import { CinesimError, ERRORS, invalidArgument, rephrased } from '../../errors.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
-import { checkOutFolder, readTextArgument } from '../input.ts';
+import { checkOutPath, readTextArgument } from '../input.ts';
+import { checkModel } from '../models.ts';
 import { Progress } from '../progress.ts';
 import { clipSecondsCheck, DEFAULT_MODEL, frameSize, parseClipFlags, withClipOptions, type ClipFlags } from './generate.ts';
 
@@ -79,13 +80,13 @@ async function batchCommand(listPath: string, flags: BatchFlags, modelGiven: boo
   const variants = parseNumber(flags.variants, '--variants', { min: 1, max: 100, integer: true });
   if (flags.server !== undefined && flags.threads !== undefined) throw invalidArgument('--threads', '--threads is for a local batch, not with --server');
   const threads = optionalNumber(flags.threads, '--threads', { min: 1, max: 256, integer: true });
-  await checkOutFolder(flags.out, BATCH_FOLDER);
+  await checkOutPath(flags.out, { flag: '--out', folder: true, holds: BATCH_FOLDER });
 
   const batch = await import('../../batch/index.ts');
   // Without --seed, the folder's last batch seed: a run again (or a longer list) keeps the clips made.
   const seed = flags.seed !== undefined ? parseSeed(flags.seed) : (await batch.readBatchRecord(flags.out))?.seed ?? parseSeed(undefined);
   const list = {
-    text: await readTextArgument(listPath, 'the list', 'list'),
+    text: await readTextArgument(listPath, { what: 'the list', holds: 'a batch list is text: one prompt per line', param: 'list' }),
     source: listPath === '-' ? 'stdin' : basename(listPath),
     dir: listPath === '-' ? '.' : dirname(listPath), // a line's image path is read from the list's folder
     seed,
@@ -98,12 +99,12 @@ async function batchLocal(list: ListInput, flags: BatchFlags, clip: ClipOptions,
   const { steps, guidance, shift, sampler, seconds, size, aspect } = clip;
   const batch = await import('../../batch/index.ts');
   const engine = await import('../../engine/index.ts');
-  const manifest = engine.requireKind(await engine.loadManifest(await engine.resolveModel(flags.model)), 'video', flags.model);
+  const { dir, manifest } = await checkModel(flags.model, 'video');
   const { formats } = manifest;
   const { width, height } = frameSize(formats, size, aspect);
   const fps = formats.fps;
   const checkSeconds = clipSecondsCheck(engine, manifest, { fps, width, height }, 'a clip');
-  if (seconds !== undefined) checkSeconds(seconds);
+  if (seconds !== undefined) clipSecondsCheck(engine, manifest, { fps, width, height }, '--seconds: a clip')(seconds);
   const tokenizer = new engine.Tokenizer(manifest.tokenizer.vocabulary, manifest.tokenizer.maxTokens);
   const items = batch.parseBatch(list.text, list.source, { tokenizer, checkSeconds }, list);
   if (flags.negative) tokenizer.encode(flags.negative);
@@ -112,7 +113,7 @@ async function batchLocal(list: ListInput, flags: BatchFlags, clip: ClipOptions,
   if (flags.dryRun || !flags.quiet) process.stderr.write(`${clipCount(items, list)}, ${manifest.name} ${width}x${height} @ ${fps} fps, seed ${list.seed}\n`);
   if (flags.dryRun) return listClips(items);
 
-  const pipe = await engine.VideoPipeline.load(flags.model, { threads });
+  const pipe = await engine.VideoPipeline.load(dir, { threads });
   try {
     const progress = new Progress('batch', items.length, process.stderr, flags.quiet);
     const result = await batch.makeBatch(pipe, items, {

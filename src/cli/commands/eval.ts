@@ -15,6 +15,8 @@ import type { Command } from 'commander';
 import { invalidArgument } from '../../errors.ts';
 import { MODE_PARTS, MODES_DEFAULTS, type ModePart } from '../../eval/modes-report.ts';
 import type { LoadedEntry, Suite } from '../../eval/suite.ts';
+import { checkOutPath } from '../input.ts';
+import { checkModel } from '../models.ts';
 import { optionalNumber, parseNumber, parseSampler } from '../options.ts';
 import { Progress } from '../progress.ts';
 
@@ -167,6 +169,7 @@ async function worldEvalCommand(flags: WorldEvalFlags): Promise<void> {
     seed: optionalNumber(flags.seed, '--seed', { min: 0, max: 2 ** 31, integer: true }),
     quick: flags.quick,
   };
+  await checkEvalInputs(flags, 'world');
   const [{ runWorldEval }, { formatWorldReport, writeWorldResults }, { consoleLogger }] = await Promise.all([
     import('../../eval/world.ts'),
     import('../../eval/world-report.ts'),
@@ -181,6 +184,13 @@ async function worldEvalCommand(flags: WorldEvalFlags): Promise<void> {
   const written = [out];
   if (flags.write) written.push(...Object.values(await writeWorldResults(report)));
   for (const f of written) process.stderr.write(`wrote ${f}\n`);
+}
+
+/** The model (of the kind measured), the probe and where the report goes, checked before a long run begins. */
+async function checkEvalInputs(flags: { model: string; probe: string; out: string }, kind: 'video' | 'world'): Promise<void> {
+  await checkModel(flags.model, kind);
+  await checkModel(flags.probe, 'probe', '--probe');
+  await checkOutPath(flags.out, { flag: '--out', folder: false });
 }
 
 /**
@@ -216,6 +226,7 @@ async function modesCommand(flags: ModesFlags): Promise<void> {
   const parts = flags.parts?.split(',').map((p) => p.trim());
   const unknown = parts?.filter((p) => !(MODE_PARTS as readonly string[]).includes(p)) ?? [];
   if (unknown.length > 0) throw invalidArgument('--parts', `--parts takes ${MODE_PARTS.join(', ')}; unknown: ${unknown.join(', ')}`);
+  await checkEvalInputs(flags, 'video');
 
   const [{ runModesEval, formatModesReport, writeModesResults }, { consoleLogger }] = await Promise.all([
     import('../../eval/index.ts'),
@@ -249,6 +260,7 @@ async function evalCommandAction(flags: EvalFlags): Promise<void> {
   const limit = optionalNumber(flags.limit, '--limit', { min: 1, integer: true });
   const sampling = samplingFlags(flags);
   const vaeClips = optionalNumber(flags.vaeClips, '--vae-clips', { min: 0, integer: true });
+  await checkEvalInputs(flags, 'video');
 
   const [{ runEval, formatReport, writeManifestMetrics, writeResults }, { consoleLogger }] = await Promise.all([
     import('../../eval/index.ts'),

@@ -10,6 +10,8 @@ import type { ReferenceInput } from '../../engine/reference.ts';
 import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
 import type { VideoFrames } from '../../media/frames.ts';
 import { aspectName, ASPECT_RATIOS, nearestSize } from '../../util/aspect.ts';
+import { checkClipOut } from '../input.ts';
+import { checkModel } from '../models.ts';
 import { aspectRatio, optionalNumber, parseSampler, parseSeed, parseSize } from '../options.ts';
 import { Progress } from '../progress.ts';
 
@@ -104,23 +106,27 @@ async function generateCommand(prompt: string, flags: GenerateFlags): Promise<vo
   const changes = flags.promptAt.map((v) => parseTimed(v, '--prompt-at')).map((c) => ({ at: c.at, prompt: c.value }));
   const anchorFlags = flags.anchor.map((v) => parseTimed(v, '--anchor'));
 
+  const { dir, manifest } = await checkModel(flags.model, 'video');
+  await checkClipOut(flags.out, '--out'); // an --out we cannot write fails now, not after the clip is made
   const [engine, media] = await Promise.all([import('../../engine/index.ts'), import('../../media/index.ts')]);
-  await media.clipOutputKind(flags.out); // an --out we cannot write fails now, not after the clip is made
   const t0 = performance.now();
-  const pipe = await engine.VideoPipeline.load(flags.model, { threads });
+  // Every input is read and checked against the model before it loads.
+  const formats = manifest.formats;
+  const extend = flags.extend ? await readExtendClip(flags.extend, formats, media) : undefined;
+  const { width, height } = extend ?? frameSize(formats, size, aspect);
+  const fpsUsed = extend?.fps ?? fps ?? formats.fps;
+  const nativeSeconds = (formats.frames - 1) / formats.fps;
+  const newSeconds = seconds ?? nativeSeconds;
+  if (extend) checkExtensionSeconds(newSeconds, fpsUsed, manifest.vae.temporalCompression);
+  else clipSecondsCheck(engine, manifest, { fps: fpsUsed, width, height }, '--seconds: a clip')(newSeconds);
+  const picture = async (file: string) => media.imageAsFrames(await media.readImage(file, { width, height, fit: 'cover' }), fpsUsed);
+  const firstFrame = flags.image ? await picture(flags.image) : undefined;
+  const lastFrame = flags.lastImage ? await picture(flags.lastImage) : undefined;
+  const anchors = await Promise.all(anchorFlags.map(async (a) => ({ at: a.at, image: await picture(a.value) })));
+  const subjects = await readReferences(flags.reference, { probe: flags.probe, threads, quiet: flags.quiet }, picture, engine);
+
+  const pipe = await engine.VideoPipeline.load(dir, { threads });
   try {
-    const formats = pipe.manifest.formats;
-    const extend = flags.extend ? await readExtendClip(flags.extend, formats, media) : undefined;
-    const { width, height } = extend ?? frameSize(formats, size, aspect);
-    const fpsUsed = extend?.fps ?? fps ?? formats.fps;
-    const nativeSeconds = (formats.frames - 1) / formats.fps;
-    const newSeconds = seconds ?? nativeSeconds;
-    if (extend) checkExtensionSeconds(newSeconds, fpsUsed, pipe.manifest.vae.temporalCompression);
-    const picture = async (file: string) => media.imageAsFrames(await media.readImage(file, { width, height, fit: 'cover' }), fpsUsed);
-    const firstFrame = flags.image ? await picture(flags.image) : undefined;
-    const lastFrame = flags.lastImage ? await picture(flags.lastImage) : undefined;
-    const anchors = await Promise.all(anchorFlags.map(async (a) => ({ at: a.at, image: await picture(a.value) })));
-    const subjects = await readReferences(flags.reference, { probe: flags.probe, threads, quiet: flags.quiet }, picture, engine);
     const withReferences = (text: string) => engine.applyReferences(text, subjects);
     const promptUsed = withReferences(prompt);
     if (subjects.length > 0 && !flags.quiet) process.stderr.write(`prompt with references: ${promptUsed}\n`);
@@ -194,7 +200,8 @@ async function readReferences(
   engine: typeof import('../../engine/index.ts'),
 ): Promise<ReferenceInput[]> {
   if (files.length === 0) return [];
-  const probe = await engine.Probe.load(options.probe, { threads: options.threads });
+  const { dir } = await checkModel(options.probe, 'probe', '--probe');
+  const probe = await engine.Probe.load(dir, { threads: options.threads });
   try {
     const subjects: ReferenceInput[] = [];
     for (const file of files) {
@@ -226,7 +233,9 @@ function parseTimed(raw: string, flag: string): { at: number; value: string } {
  * as `cinesim generate` writes MP4s for viewing) and its frame rate. Anything else was made elsewhere.
  */
 async function readExtendClip(path: string, formats: { sizes: readonly (readonly number[])[]; fps: number }, media: typeof import('../../media/index.ts')) {
-  const info = await media.probeVideo(path, { countFrames: false });
+  const info = await media.probeVideo(path, { countFrames: false }).catch((error: unknown) => {
+    throw unreadableClip(path, error);
+  });
   if (STILL_CODECS.has(info.codec) && !(info.frames > 1)) {
     throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${path} is a picture (${info.codec}); --extend continues a video clip (to start from a picture, give --image)`, { param: '--extend' });
   }
@@ -241,6 +250,17 @@ async function readExtendClip(path: string, formats: { sizes: readonly (readonly
   const video = await media.decodeVideo(path, { size: { width: size[0], height: size[1] } });
   if (video.count < 5) throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${path} has ${video.count} frames; extending needs at least 5`, { param: '--extend' });
   return { video, width: video.width, height: video.height, fps: video.fps };
+}
+
+/**
+ * ffprobe's failure said in one line as other unreadable inputs are (`notes.txt: not a readable video: Invalid
+ * data found when processing input`), from the last line of its message (`probing x: ffprobe exited …:\n  x: why`).
+ */
+function unreadableClip(path: string, error: unknown): unknown {
+  if (!(error instanceof CinesimError) || error.code !== ERRORS.INPUT_UNREADABLE.code || !error.message.includes('\n')) return error;
+  const last = error.message.trim().split('\n').at(-1)!.trim();
+  const why = last.startsWith(`${path}: `) ? last.slice(path.length + 2) : last;
+  return new CinesimError(ERRORS.INPUT_UNREADABLE, `${path}: not a readable video: ${why}`, { param: '--extend', cause: error });
 }
 
 /** Codecs of pictures (ffmpeg reads a PNG as a one-frame "video" at 25 fps). */
@@ -263,6 +283,7 @@ async function generateRemote(prompt: string, flags: GenerateFlags, modelGiven: 
   }
   if (flags.reference.length > 0) throw invalidArgument('--reference', '--reference is not supported with --server yet');
   const { seconds, fps } = parseClipFlags(flags);
+  await checkClipOut(flags.out, '--out'); // before the job is sent and paid for
   const { video, written, elapsed } = await runOnServer('generate', flags, modelGiven, { prompt, seconds, fps }, flags.out);
   if (!flags.quiet) {
     process.stderr.write(
@@ -334,8 +355,9 @@ export function withClipOptions(command: Command): Command {
 export const MAX_CLIP_SECONDS = 3600;
 
 /**
- * The check of a length a list or script gives (`what`: "a shot", "a clip"): at most MAX_CLIP_SECONDS, as
- * `--seconds`, and one the model makes at this size and frame rate (the engine's message says what would do).
+ * The check of a length a list, a script or `--seconds` gives (`what`: "a shot", "--seconds: a clip"): at most
+ * MAX_CLIP_SECONDS, at least the model's shortest clip at this size and frame rate, and one the model makes (the
+ * engine's message names the nearest that would do).
  */
 export function clipSecondsCheck(
   engine: Pick<typeof import('../../engine/index.ts'), 'resolveSettings'>,
@@ -343,10 +365,34 @@ export function clipSecondsCheck(
   frame: { fps: number; width: number; height: number },
   what: string,
 ): (seconds: number) => void {
+  let shortest: number | undefined;
   return (seconds) => {
     if (seconds > MAX_CLIP_SECONDS) throw invalidArgument('seconds', `${what} lasts at most ${MAX_CLIP_SECONDS} s, got ${seconds} s`);
+    shortest ??= shortestClip(engine, manifest, frame);
+    if (shortest !== undefined && seconds < shortest) {
+      const frames = Math.round(shortest * frame.fps) + 1;
+      throw invalidArgument('seconds', `${what} lasts at least ${+shortest.toFixed(3)} s (the model's shortest: ${frames} frames at ${frame.fps} fps), got ${seconds} s`);
+    }
     engine.resolveSettings({ prompt: '', seconds, ...frame }, manifest);
   };
+}
+
+/** Seconds of the shortest clip the model makes at this frame rate (1 + k·tc frames it accepts, k ≥ 1); undefined when none is found. */
+function shortestClip(
+  engine: Pick<typeof import('../../engine/index.ts'), 'resolveSettings'>,
+  manifest: Parameters<typeof import('../../engine/index.ts')['resolveSettings']>[1],
+  frame: { fps: number; width: number; height: number },
+): number | undefined {
+  const tc = manifest.vae.temporalCompression;
+  for (let k = 1; k <= 64; k++) {
+    try {
+      engine.resolveSettings({ prompt: '', frames: 1 + k * tc, ...frame }, manifest);
+      return (k * tc) / frame.fps;
+    } catch {
+      // not a length this model makes (its time patch); the next
+    }
+  }
+  return undefined;
 }
 
 /** The clip's flags that local and server generation (and stories) share: sampling, length, size; checked and parsed. */
@@ -357,7 +403,8 @@ export function parseClipFlags(flags: ClipFlags) {
     guidance: optionalNumber(flags.guidance, '--guidance', { min: 0, max: 50 }),
     shift: optionalNumber(flags.shift, '--shift', { min: 0.01, max: 100 }),
     sampler: parseSampler(flags.sampler),
-    seconds: optionalNumber(flags.seconds, '--seconds', { min: 0.125, max: MAX_CLIP_SECONDS }),
+    // Which lengths the model makes is its check (clipSecondsCheck, or the server's): it names the nearest.
+    seconds: optionalNumber(flags.seconds, '--seconds', { above: 0, max: MAX_CLIP_SECONDS }),
     fps: optionalNumber(flags.fps, '--fps', { min: 1, max: 60, integer: true }),
     size: flags.size ? parseSize(flags.size) : undefined,
     aspect: flags.aspect ? aspectRatio(flags.aspect) : undefined,

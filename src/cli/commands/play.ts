@@ -11,8 +11,11 @@ import type { WorldStepper } from '../../engine/world/stepper.ts';
 import { invalidArgument } from '../../errors.ts';
 import type { Game } from '../../world/game.ts';
 import type { GameEvent } from '../../world/game-events.ts';
+import { checkClipOut } from '../input.ts';
+import { checkModel } from '../models.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
 import { meanAndP95 } from '../../util/math.ts';
+import { counted } from '../../util/words.ts';
 
 export function registerPlay(program: Command): void {
   program
@@ -98,6 +101,22 @@ function parseEventFlag(value: string): ScriptedEvent {
   return { frame: Number(m[1]), text: m[2].trim() };
 }
 
+/**
+ * A scripted play of `count` frames shows an event at frames 1 to count (frame 0 is the start); one event a
+ * frame. `from` says where the count comes from ("--actions").
+ */
+function checkEventFrames(events: readonly ScriptedEvent[], count: number, from: string): void {
+  const seen = new Set<number>();
+  for (const e of events) {
+    const flag = `--event "${e.frame}:${e.text}"`;
+    if (e.frame < 1 || e.frame > count) {
+      throw invalidArgument('--event', `${flag}: the play has ${counted(count, 'frame')} after the start frame 0 (${from}), so an event goes at frame 1 to ${count}`);
+    }
+    if (seen.has(e.frame)) throw invalidArgument('--event', `${flag}: another event is at frame ${e.frame}; one event a frame`);
+    seen.add(e.frame);
+  }
+}
+
 async function playCommand(flags: PlayFlags): Promise<void> {
   // Every flag is checked before the model loads, so bad input fails fast with exit code 2.
   const seed = parseSeed(flags.seed);
@@ -112,25 +131,28 @@ async function playCommand(flags: PlayFlags): Promise<void> {
   const [{ parseGameEvent }, { ACTIONS }] = await Promise.all([import('../../world/game-events.ts'), import('../../world/actions.ts')]);
   // The game's actions; a model with other names is checked again once loaded (the stepper names them).
   const script = flags.actions === undefined ? undefined : parseActionScript(flags.actions, ACTIONS);
+  const interactive = script === undefined && frames === undefined && process.stdin.isTTY === true && process.stdout.isTTY === true;
   const scriptedEvents = (flags.event ?? []).map(parseEventFlag);
-  const events = new Map(scriptedEvents.map((e) => [e.frame, parseGameEvent(e.text)]));
-  if (flags.record !== undefined) {
-    const { clipOutputKind } = await import('../../media/write.ts');
-    await clipOutputKind(flags.record);
+  if (interactive && scriptedEvents.length > 0) {
+    throw invalidArgument('--event', '--event is for a scripted play (with --actions or --frames); while playing, press / or e to type an event');
   }
+  const count = frames ?? script?.length ?? DEFAULT_FRAMES;
+  checkEventFrames(scriptedEvents, count, frames !== undefined ? '--frames' : script !== undefined ? 'the length of --actions' : 'without --frames or --actions');
+  const events = new Map(scriptedEvents.map((e) => [e.frame, parseGameEvent(e.text)]));
+  if (flags.record !== undefined) await checkClipOut(flags.record, '--record');
+  const { dir } = await checkModel(flags.model, 'world');
 
   const [{ WorldModel, imageStart }, { gameStart }] = await Promise.all([
     import('../../engine/world/session.ts'),
     import('../../engine/world/start.ts'),
   ]);
-  const model = await WorldModel.load(flags.model, { threads });
+  const model = await WorldModel.load(dir, { threads });
   try {
     const start = flags.image === undefined ? gameStart({ seed, prompt: flags.prompt }, model.spec) : undefined;
     const startFrame = start?.frame ?? (await imageStart(flags.image!, model.spec));
     const stepper = model.stepper({ seed, steps });
     stepper.reset(startFrame);
     const recorded: Uint8Array[] = [startFrame];
-    const interactive = script === undefined && frames === undefined && process.stdin.isTTY === true && process.stdout.isTTY === true;
 
     const describeStart = start
       ? `seed ${seed}, ${start.agent.color} ${start.agent.texture} ${start.agent.shape} on ${start.background}`
@@ -140,7 +162,6 @@ async function playCommand(flags: PlayFlags): Promise<void> {
       const { interactivePlay } = await import('./play-interactive.ts');
       stats = await interactivePlay({ stepper, startFrame, targetFps, scale, recorded, title: `${model.name} · ${describeStart}` });
     } else {
-      const count = frames ?? script?.length ?? DEFAULT_FRAMES;
       const next = await actionSource(script, start?.game, seed);
       stats = await scriptedPlay(stepper, count, next, events, recorded);
     }

@@ -10,12 +10,21 @@ import { ERRORS, invalidArgument } from '../../errors.ts';
 import type { ScriptShot, StoryPlan } from '../../story/index.ts';
 import { formatShotLine, parseStory } from '../../story/script.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
-import { checkOutFolder, readTextArgument } from '../input.ts';
+import { checkOutPath, readTextArgument, type TextArgument } from '../input.ts';
+import { checkModel } from '../models.ts';
+import { counted } from '../../util/words.ts';
 import { Progress } from '../progress.ts';
 import { clipSecondsCheck, DEFAULT_MODEL, frameSize, parseClipFlags, runOnServer, withClipOptions, type ClipFlags } from './generate.ts';
 
 /** What --out holds, for its message. */
 const FILM_FOLDER = 'the film folder (film.mp4, storyboard.png, story.json and shots/ go in it)';
+
+const SCRIPT: TextArgument = { what: 'the script', holds: 'a story script is text: a cast, then one shot per line', param: 'script' };
+
+/** --reroll N names a shot of the script. */
+function checkRerolls(rerolls: readonly number[], shots: number): void {
+  for (const n of rerolls) if (n > shots) throw invalidArgument('--reroll', `--reroll ${n}: the script has ${counted(shots, 'shot')}`);
+}
 
 interface StoryFlags extends Omit<ClipFlags, 'seconds' | 'fps'> {
   out: string;
@@ -77,10 +86,11 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
   const story = await import('../../story/index.ts');
   const engine = await import('../../engine/index.ts');
   const source = scriptPath === '-' ? 'stdin' : basename(scriptPath);
-  const script = story.parseStory(await readTextArgument(scriptPath, 'the script', 'script'), source);
-  for (const n of rerolls) if (n > script.shots.length) throw invalidArgument('--reroll', `--reroll ${n}: the script has ${script.shots.length} shots`);
+  const script = story.parseStory(await readTextArgument(scriptPath, SCRIPT), source);
+  checkRerolls(rerolls, script.shots.length);
 
-  const manifest = engine.requireKind(await engine.loadManifest(await engine.resolveModel(flags.model)), 'video', flags.model);
+  const { dir, manifest } = await checkModel(flags.model, 'video');
+  const probe = flags.check ? (await checkModel(flags.probe, 'probe', '--probe')).dir : undefined;
   const { formats } = manifest;
   const { width, height } = frameSize(formats, size, aspect);
   const fps = formats.fps;
@@ -96,9 +106,9 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
 
   if (flags.dryRun || !flags.quiet) printPlan(plan, { model: manifest.name, width, height, fps });
   if (flags.dryRun) return;
-  await checkOutFolder(flags.out, FILM_FOLDER);
+  await checkOutPath(flags.out, { flag: '--out', folder: true, holds: FILM_FOLDER });
 
-  const pipe = await engine.VideoPipeline.load(flags.model, { threads });
+  const pipe = await engine.VideoPipeline.load(dir, { threads });
   try {
     const progress = new Progress('story', plan.shots.length, process.stderr, flags.quiet);
     const settings = { width, height, fps, steps, guidance, shift, sampler, negativePrompt: flags.negative, audio: flags.audio };
@@ -111,17 +121,17 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
       const made = result.shots.filter((s) => !s.reused);
       const seconds = (result.video.count - 1) / result.video.fps;
       process.stderr.write(
-        `${plan.shots.length} shots, ${seconds.toFixed(2)} s of film (${result.video.count} frames ${result.video.width}x${result.video.height} @ ${result.video.fps} fps)` +
+        `${counted(plan.shots.length, 'shot')}, ${seconds.toFixed(2)} s of film (${result.video.count} frames ${result.video.width}x${result.video.height} @ ${result.video.fps} fps)` +
           `${flags.audio ? ', with sound' : ''}; made ${made.length}, reused ${plan.shots.length - made.length}; ${progress.elapsed().toFixed(2)} s in all\n`,
       );
     }
-    if (flags.check) {
-      const probe = await engine.Probe.load(flags.probe, { threads });
+    if (probe !== undefined) {
+      const reader = await engine.Probe.load(probe, { threads });
       try {
-        const report = await story.checkCast(probe, plan, script.cast, result.shots.map((s) => s.video));
+        const report = await story.checkCast(reader, plan, script.cast, result.shots.map((s) => s.video));
         process.stderr.write(story.formatCastReport(report) + '\n');
       } finally {
-        await probe.dispose();
+        await reader.dispose();
       }
     }
     for (const f of [result.files.film, result.files.storyboard, result.files.plan]) process.stdout.write(`${f}\n`);
@@ -143,11 +153,11 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
     if (given) throw invalidArgument(flag, `${flag} is for a local story, not with --server`);
   }
   const rerolls = flags.reroll.map((v) => parseNumber(v, '--reroll', { min: 1, integer: true }));
-  const text = await readTextArgument(scriptPath, 'the script', 'script');
+  const text = await readTextArgument(scriptPath, SCRIPT);
   const { withCast } = await import('../../story/plan.ts');
   const parsed = parseStory(text, scriptPath === '-' ? 'stdin' : basename(scriptPath));
-  for (const n of rerolls) if (n > parsed.shots.length) throw invalidArgument('--reroll', `--reroll ${n}: the script has ${parsed.shots.length} shots`);
-  await checkOutFolder(flags.out, FILM_FOLDER);
+  checkRerolls(rerolls, parsed.shots.length);
+  await checkOutPath(flags.out, { flag: '--out', folder: true, holds: FILM_FOLDER });
   const out = flags.out.endsWith('/') ? flags.out : `${flags.out}/`;
   const film = await serverFilmIn(out);
   if (rerolls.length > 0 && !film) throw invalidArgument('--reroll', `--reroll with --server draws a shot of the film in ${out} again; there is no film from a server there yet`);
@@ -171,7 +181,7 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
     const shots = video.story?.shots ?? [];
     const reused = shots.filter((s) => s.reused).length;
     process.stderr.write(
-      `${video.id}: ${shots.length} shots${reused > 0 ? ` (${reused} reused from ${earlier})` : ''}, ${video.seconds} s of film (${video.frames} frames ${video.size} @ ${video.fps} fps), ` +
+      `${video.id}: ${counted(shots.length, 'shot')}${reused > 0 ? ` (${reused} reused from ${earlier})` : ''}, ${video.seconds} s of film (${video.frames} frames ${video.size} @ ${video.fps} fps), ` +
         `seed ${video.seed}, ${video.cost} credits; ${elapsed.toFixed(2)} s in all\n`,
     );
   }
@@ -240,7 +250,7 @@ function shotSeeds<T extends { seed: number }>(
 
 function printPlan(plan: StoryPlan, what: { model: string; width: number; height: number; fps: number }): void {
   const lines = [
-    `${plan.title}: ${plan.shots.length} shots, ${plan.seconds.toFixed(2)} s, ${what.model} ${what.width}x${what.height} @ ${what.fps} fps, seed ${plan.seed}`,
+    `${plan.title}: ${counted(plan.shots.length, 'shot')}, ${plan.seconds.toFixed(2)} s, ${what.model} ${what.width}x${what.height} @ ${what.fps} fps, seed ${plan.seed}`,
     ...plan.shots.map(
       (s) => `  ${String(s.index).padStart(2)}. ${s.seconds} s${s.transition === 'continue' ? ', continues' : ''}, seed ${s.seed}: ${s.prompt}`,
     ),

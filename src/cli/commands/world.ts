@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { invalidArgument } from '../../errors.ts';
+import { checkClipOut, checkOutPath } from '../input.ts';
 import { framesFor, optionalNumber, parseNumber, parseSeed, parseSize } from '../options.ts';
 import { Progress } from '../progress.ts';
 
@@ -72,6 +73,7 @@ async function renderCommand(prompt: string, flags: RenderFlags): Promise<void> 
   const frames = framesFor(seconds, fps);
   const seed = parseSeed(flags.seed);
   const upscale = optionalNumber(flags.upscale, '--upscale', { min: 1, max: 16, integer: true });
+  await checkClipOut(flags.out, '--out');
 
   const [{ parsePrompt }, { completeScene }, { renderClip }, { writeClip }, { Rng }, { describeScene }] = await Promise.all([
     import('../../world/parser.ts'),
@@ -134,6 +136,7 @@ async function datasetCommand(flags: DatasetFlags): Promise<void> {
   const shardSize = parseNumber(flags.shardSize, '--shard-size', { min: 1, integer: true });
   const captions = parseNumber(flags.captions, '--captions', { min: 1, max: 16, integer: true });
   const eventRate = parseNumber(flags.eventRate, '--event-rate', { min: 0, max: 1 });
+  await checkOutPath(flags.out, { flag: '--out', folder: true, holds: 'the dataset folder (dataset.json and its shards go in it)' });
 
   const { writeDataset } = await import('../../world/dataset.ts');
   const progress = new Progress(`dataset ${flags.kind}`, count, process.stderr, flags.quiet);
