@@ -434,4 +434,24 @@ describe.skipIf(!HAS_CHROMIUM)('the studio on a server with API keys', { timeout
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('waits out the key\'s rate limit (429, Retry-After): the prompt is still checked and the video made', async () => {
+    const { key, info } = server.app.keys.create({ name: 'limited', credits: 10, rateLimit: 600 }); // 10 requests a second
+    const page = await browser.context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/`);
+    await page.getByRole('textbox', { name: 'API key' }).fill(key);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('#prompt').waitFor();
+    await page.locator('.credits', { hasText: '10 credits' }).waitFor();
+    // The key's bucket emptied: every request is refused for a moment, then goes through.
+    while (server.app.rateLimiter.take(info.id, 600).allowed);
+    await page.fill('#prompt', PROMPT);
+    await page.locator('.meaning').waitFor({ timeout: 15_000 });
+    while (server.app.rateLimiter.take(info.id, 600).allowed);
+    await page.locator('form.create-form button[type=submit]').click();
+    await page.locator('li.job-card .status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

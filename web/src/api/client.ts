@@ -149,15 +149,33 @@ export class StudioApi {
       payload = JSON.stringify(body);
     }
     let response: Response;
-    try {
-      response = await fetch(this.base + path, { method, headers: all, body: payload, signal });
-    } catch (cause) {
-      if (signal?.aborted) throw cause;
-      throw new ApiError('The Cinesim server cannot be reached. Is `cinesim serve` running?', 0, 'CINE_ERR_UNAVAILABLE', null);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        response = await fetch(this.base + path, { method, headers: all, body: payload, signal });
+      } catch (cause) {
+        if (signal?.aborted) throw cause;
+        throw new ApiError('The Cinesim server cannot be reached. Is `cinesim serve` running?', 0, 'CINE_ERR_UNAVAILABLE', null);
+      }
+      // A key's rate limit refuses before anything is done, so the same request may go again after the wait
+      // the server names: a list's hundred prompt checks, or its creates, get through instead of failing.
+      if (response.status !== 429 || attempt >= RATE_LIMIT_TRIES) break;
+      await pause(Math.min(MAX_RETRY_WAIT_S, Math.max(0.1, Number(response.headers.get('retry-after') ?? 1) || 1)) * 1000, signal);
     }
     if (!response.ok) throw await apiError(response);
     return response;
   }
+}
+
+/** How often a request the rate limit refused is sent again, and the longest wait between tries. */
+const RATE_LIMIT_TRIES = 6;
+const MAX_RETRY_WAIT_S = 30;
+
+function pause(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+  });
 }
 
 async function apiError(response: Response): Promise<ApiError> {
