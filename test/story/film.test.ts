@@ -187,6 +187,19 @@ describe('cinesim story', () => {
     expect(r.stderr).toMatch(/bad\.txt:4: unknown words in prompt: "bounse"/);
   });
 
+  it('takes a shot\'s picture from the script\'s folder; a missing one names its line, exit code 2', async () => {
+    const folder = join(work, 'boards');
+    mkdirSync(folder, { recursive: true });
+    await sharp({ create: { width: 40, height: 40, channels: 3, background: { r: 200, g: 30, b: 30 } } }).png().toFile(join(folder, 'ball.png'));
+    writeFileSync(join(folder, 'story.txt'), 'shots:\n  - 1s image ball.png: a small red ball bounces on green grass\n  - 1s image gone.png: a blue square falls\n');
+    const r = cinesim(join(folder, 'story.txt'), '--model', TINY_MODEL, '--dry-run');
+    expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(/story\.txt:3: gone\.png cannot be read \(no such file\)/)]);
+    writeFileSync(join(folder, 'story.txt'), 'shots:\n  - 1s image ball.png: a small red ball bounces on green grass\n');
+    const ok = cinesim(join(folder, 'story.txt'), '--model', TINY_MODEL, '--dry-run');
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stderr).toMatch(/1\. 1 s, opens on ball\.png, seed \d+: a small red ball bounces on green grass/);
+  });
+
   it('refuses a shot longer than an hour, and an --out that is a file, before any model runs', () => {
     const long = join(work, 'long.txt');
     writeFileSync(long, 'shots:\n  - 5000s: a red ball bounces\n');

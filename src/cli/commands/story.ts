@@ -4,7 +4,7 @@
  * folder after editing the script and only the changed shots are made again; `--reroll N` draws shot N anew.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { ERRORS, invalidArgument } from '../../errors.ts';
 import type { ScriptShot, StoryPlan } from '../../story/index.ts';
@@ -103,6 +103,8 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
     checkSeconds: clipSecondsCheck(engine, manifest, { fps, width, height }, 'a shot'),
   };
   const plan = story.planStory(script, model, { seed, fps, seeds: shotSeeds(earlier, script, seed, rerolls, (shot, old) => old.text === shot.text) });
+  // Shots' pictures are paths from the script's folder (from here for a script on standard input).
+  const pictures = await story.readShotPictures(plan, { folder: scriptPath === '-' ? '.' : dirname(scriptPath), source, width, height });
 
   if (flags.dryRun || !flags.quiet) printPlan(plan, { model: manifest.name, width, height, fps });
   if (flags.dryRun) return;
@@ -115,6 +117,7 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
     const result = await story.makeFilm(pipe, plan, {
       out: flags.out,
       settings,
+      pictures,
       onProgress: (p) => progress.update(p.shot - 1 + (p.stage === 'reuse' ? 1 : p.stage === 'decode' ? p.step / p.total : 0), `shot ${p.shot}/${p.shots} ${p.stage}`),
     });
     if (!flags.quiet) {
@@ -252,7 +255,7 @@ function printPlan(plan: StoryPlan, what: { model: string; width: number; height
   const lines = [
     `${plan.title}: ${counted(plan.shots.length, 'shot')}, ${plan.seconds.toFixed(2)} s, ${what.model} ${what.width}x${what.height} @ ${what.fps} fps, seed ${plan.seed}`,
     ...plan.shots.map(
-      (s) => `  ${String(s.index).padStart(2)}. ${s.seconds} s${s.transition === 'continue' ? ', continues' : ''}, seed ${s.seed}: ${s.prompt}`,
+      (s) => `  ${String(s.index).padStart(2)}. ${s.seconds} s${s.transition === 'continue' ? ', continues' : ''}${s.image === undefined ? '' : `, opens on ${s.image}`}, seed ${s.seed}: ${s.prompt}`,
     ),
   ];
   process.stderr.write(lines.join('\n') + '\n');
