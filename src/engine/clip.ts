@@ -1,7 +1,8 @@
 /**
  * One clip from one request, whatever its length: what `cinesim generate`, stories and the server's workers
- * call. A clip of at most `onePassLimit` latent frames is one `pipeline.generate`; a longer one, a prompt
- * schedule, keyframe anchors or a prefix to continue go through long video's overlapping chunks. The modes map onto long video's inputs: the first frame opens the first
+ * call. A clip of at most `onePassLimit` latent frames is one `pipeline.generate` when that pass fits in
+ * memory (budget.ts); a longer one, a prompt schedule, keyframe anchors or a prefix to continue go through
+ * long video's overlapping chunks. The modes map onto long video's inputs: the first frame opens the first
  * chunk, a last frame is an anchor at the end, a prefix opens the video.
  *
  * @example
@@ -9,6 +10,7 @@
  *   // 241 frames at 8 fps, from overlapping chunks (shapes-64: 5 latent frames each, 3 of them context)
  */
 import type { VideoFrames } from '../media/frames.ts';
+import { MAX_PASS_TOKENS, passTokens } from './budget.ts';
 import { latentFrameCount } from './latents.ts';
 import { generateLongVideo, longVideoPlan, promptSchedule, type Anchor, type LongVideoRequest, type PromptChange } from './long-video.ts';
 import type { VideoManifest } from './manifest.ts';
@@ -66,7 +68,9 @@ export async function generateClip(pipe: VideoPipeline, request: ClipRequest, ho
   const { manifest } = pipe;
   const settings = resolveSettings({ ...sampling, frames, seconds, prompt: schedule[0].prompt }, manifest);
   const latents = latentFrameCount(settings.frames, manifest.vae.temporalCompression);
-  const onePass = schedule.length === 1 && !prefix && anchors.length === 0 && latents <= (limit ?? onePassLimit(manifest, { chunk, context }));
+  // A clip whose one pass would not fit in memory is made in chunks, which resolveSettings has checked do.
+  const fits = passTokens(manifest, latents, settings.width, settings.height) <= MAX_PASS_TOKENS;
+  const onePass = schedule.length === 1 && !prefix && anchors.length === 0 && fits && latents <= (limit ?? onePassLimit(manifest, { chunk, context }));
 
   if (onePass) {
     const conditioning = firstFrame

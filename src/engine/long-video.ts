@@ -12,6 +12,7 @@
 import { CinesimError, ERRORS } from '../errors.ts';
 import type { VideoFrames } from '../media/frames.ts';
 import { Rng } from '../util/random.ts';
+import { defaultChunkFrames } from './budget.ts';
 import { throwIfAborted } from './cancel.ts';
 import { givenLatents } from './conditioning.ts';
 import { copyFrames, latentFrameCount, makeLatents, sliceFrames, zeroLatents, type Latents } from './latents.ts';
@@ -170,7 +171,7 @@ export async function generateLongVideo(pipe: VideoPipeline, request: LongVideoR
  */
 export function longVideoPlan(manifest: VideoManifest, request: { chunk?: number; context?: number } = {}): { chunk: number; context: number } {
   const own = manifest.sampling.longVideo;
-  const chunk = request.chunk ?? own?.chunk ?? latentFrameCount(manifest.formats.frames, manifest.vae.temporalCompression);
+  const chunk = request.chunk ?? defaultChunkFrames(manifest);
   if (!Number.isInteger(chunk) || chunk < 2) throw invalid('chunk', `chunk must be an integer of at least 2 latent frames, got ${chunk}`);
   const context = request.context ?? own?.context ?? Math.min(DEFAULT_CONTEXT, chunk - 1);
   if (!Number.isInteger(context) || context < 1 || context >= chunk) {

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { CinesimError, ERRORS } from '../errors.ts';
 import type { VideoFrames } from '../media/frames.ts';
 import { Rng } from '../util/random.ts';
+import { checkPassSize } from './budget.ts';
 import { throwIfAborted } from './cancel.ts';
 import {
   buildConditioning,
@@ -255,6 +256,7 @@ export class VideoPipeline {
   private validate(request: GenerateRequest): GenerationPlan {
     const settings = resolveSettings(request, this.manifest);
     const latentShape = latentShapeFor(settings, this.manifest);
+    checkPassSize(this.manifest, { ...settings, latentFrames: latentShape[2] }); // this pass is the whole clip
     checkConditioning(request.conditioning ?? NO_CONDITIONING, this.conditioningTarget(settings, latentShape));
     const { tokenizer } = this.components;
     const cond = tokenizer.encode(settings.prompt);

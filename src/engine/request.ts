@@ -6,6 +6,7 @@
 import { randomInt } from 'node:crypto';
 import { CinesimError, ERRORS } from '../errors.ts';
 import { withCamera } from '../world/controls.ts';
+import { checkPassSize, defaultChunkFrames } from './budget.ts';
 import { MODE_CAPABILITY, NO_CONDITIONING, type Conditioning, type ConditioningMode } from './conditioning.ts';
 import { isValidFrameCount, latentFrameCount, validFrameCountsAround, type LatentShape } from './latents.ts';
 import type { VideoManifest } from './manifest.ts';
@@ -57,7 +58,10 @@ export interface GenerateSettings {
 const MAX_STEPS = 1000;
 const SEED_LIMIT = 2 ** 32;
 
-/** Fills defaults from the manifest and checks every field; throws INVALID_ARGUMENT naming the field. */
+/**
+ * Fills defaults from the manifest and checks every field; throws INVALID_ARGUMENT naming the field. A size
+ * whose sampling pass would not fit in memory (budget.ts) is refused here too, before any model runs.
+ */
 export function resolveSettings(request: GenerateRequest, manifest: VideoManifest): GenerateSettings {
   if (typeof request.prompt !== 'string') throw invalid('prompt', 'prompt must be a string');
   const sampling = manifest.sampling;
@@ -92,6 +96,9 @@ export function resolveSettings(request: GenerateRequest, manifest: VideoManifes
 
   const { width, height } = resolveSize(request, manifest);
   const { fps, frames } = resolveLength(request, manifest);
+  // A clip longer than a chunk can be made in chunks (clip.ts), so the size must fit the smaller of the two.
+  const latentFrames = Math.min(latentFrameCount(frames, manifest.vae.temporalCompression), defaultChunkFrames(manifest));
+  checkPassSize(manifest, { width, height, latentFrames, seconds: (frames - 1) / fps });
   return {
     prompt: request.camera === undefined ? request.prompt : withCamera(request.prompt, request.camera),
     negativePrompt: request.negativePrompt ?? '',

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { generateClip, onePassLimit, type ClipProgress } from '../../src/engine/clip.ts';
 import { longVideoPlan } from '../../src/engine/long-video.ts';
 import { VideoPipeline } from '../../src/engine/pipeline.ts';
@@ -74,5 +74,30 @@ describe('generateClip', () => {
     const end = (v: typeof plain.video) => sliceVideo(v, v.count - 4);
     expect(same(sliceVideo(opened.video, 0, 1), roundTrip)).toBe(true);
     expect(psnr(end(pinned.video), end(opened.video))).toBeLessThan(40);
+  });
+});
+
+describe('sizes that cannot run', () => {
+  it('are refused before any graph runs, naming the largest size of that aspect that fits (exit code 2)', async () => {
+    // 4096x4096 at 2 s: 5 latent frames of (4096 / 4 / 2)² tokens, far over one pass (budget.ts)
+    const spy = vi.spyOn(pipe.components.transformer, 'velocity');
+    const error = await generateClip(pipe, { ...base, width: 4096, height: 4096, seconds: 2 }).catch((e) => e);
+    expect(spy).not.toHaveBeenCalled();
+    spy.mockRestore();
+    expect(error).toMatchObject({ code: 'CINE_ERR_INVALID_ARGUMENT', exitCode: 2, param: 'size' });
+    expect(error.message).toBe('size 4096x4096: 1310720 latent tokens per pass (5 latent frames × 512 × 512), this model runs at most 4096 (up to 224x224 at 2 s)');
+    // the cap is per pass: a long clip is made in chunks of 5 latent frames, so the same size is refused alike, and 16:9 keeps its aspect
+    const long = await generateClip(pipe, { ...base, width: 1280, height: 720, seconds: 30 }).catch((e) => e);
+    expect(long.message).toBe('size 1280x720: 72000 latent tokens per pass (5 latent frames × 90 × 160), this model runs at most 4096 (up to 256x144 at 30 s)');
+  });
+
+  it('makes a clip whose one pass would not fit from chunks that do; the pipeline alone refuses that pass', async () => {
+    // 160x160: 400 tokens a latent frame; 6 s is 13 latent frames (5200 tokens) in one pass, 2000 in a chunk of 5
+    const request = { ...base, width: 160, height: 160, seconds: 6, steps: 1 };
+    const clip = await generateClip(pipe, { ...request, onePass: 13 });
+    expect([clip.chunks, clip.video.count, clip.video.width]).toEqual([5, 49, 160]);
+    const error = await pipe.generate(request).catch((e) => e);
+    expect(error).toMatchObject({ code: 'CINE_ERR_INVALID_ARGUMENT', exitCode: 2, param: 'size' });
+    expect(error.message).toBe('size 160x160: 5200 latent tokens per pass (13 latent frames × 20 × 20), this model runs at most 4096 (up to 136x136 at 6 s)');
   });
 });

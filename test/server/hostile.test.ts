@@ -2,9 +2,11 @@
  * Malformed and hostile requests get the right status and `{error: {code, message, param}}`, and never
  * reach the engine, the file system or the network where they should not.
  */
+import { cp, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createVideo, errorOf, PROMPT, startApp, type TestApp } from './helpers.ts';
+import { createVideo, errorOf, PROMPT, startApp, tempDir, TINY_MODEL, type TestApp } from './helpers.ts';
 
 let server: TestApp;
 let headers: { authorization: string };
@@ -93,6 +95,24 @@ describe('malformed requests', () => {
     expectError(unknown, 400, 'CINE_ERR_PROMPT_UNKNOWN_WORDS', 'prompt');
     expect(errorOf(unknown).message).toContain('"ball"');
     expectError(await createVideo(server.app, headers, { prompt: PROMPT, negative_prompt: 'xyzzy' }), 400, 'CINE_ERR_PROMPT_UNKNOWN_WORDS', 'negative_prompt');
+  });
+});
+
+describe('sizes that cannot run', () => {
+  it('a size the model lists but whose pass would not fit in memory is a 400 naming what fits, before any job exists', async () => {
+    const dir = await tempDir();
+    await cp(TINY_MODEL, dir, { recursive: true });
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
+    manifest.formats.sizes.push([4096, 4096]);
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify(manifest));
+    const big = await startApp({ models: [dir] }, { listen: false });
+    const auth = big.key({ credits: 1000 }).headers;
+    const response = await createVideo(big.app, auth, { prompt: PROMPT, size: '4096x4096', seconds: 2 });
+    expectError(response, 400, 'CINE_ERR_INVALID_ARGUMENT', 'size');
+    expect(errorOf(response).message).toBe(
+      'size 4096x4096: 1310720 latent tokens per pass (5 latent frames × 512 × 512), this model runs at most 4096 (up to 224x224 at 2 s)',
+    );
+    expect((await big.app.inject({ method: 'GET', url: '/v1/videos', headers: auth })).json().data).toEqual([]);
   });
 });
 
