@@ -45,7 +45,7 @@ export {
   type GuidedDenoiserOptions,
 } from './guidance.ts';
 export { VaeDecoder, VaeEncoder, type DecodedChunk, type DecodeOptions, type VaeSpec } from './vae.ts';
-export { Tokenizer, BOS_ID, PAD_ID } from './tokenizer.ts';
+export { Tokenizer, BOS_ID, PAD_ID, encodePrompt } from './tokenizer.ts';
 export { PromptEncoder, padTokens, textRow, UNCONDITIONAL_TOKENS, type TextEmbeddings } from './text.ts';
 export { Transformer, type TransformerInputs } from './transformer.ts';
 export {

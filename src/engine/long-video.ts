@@ -20,6 +20,7 @@ import type { VideoManifest } from './manifest.ts';
 import type { GenerateHooks, VideoPipeline } from './pipeline.ts';
 import { matchPrefixSeam } from './seam.ts';
 import { latentShapeFor, resolveSettings, type GenerateRequest, type GenerateSettings } from './request.ts';
+import { encodePrompt } from './tokenizer.ts';
 
 /**
  * Latent frames each chunk after the first is given from the video so far (at most the chunk's length − 1),
@@ -98,7 +99,7 @@ export async function generateLongVideo(pipe: VideoPipeline, request: LongVideoR
 
   // The whole video's settings, checked like any request (size, length as 1 + 4k frames, every prompt's words).
   const settings = resolveSettings({ ...request, prompt: schedule[0].prompt, conditioning: undefined }, manifest);
-  for (const change of schedule) components.tokenizer.encode(change.prompt);
+  for (const change of schedule) encodePrompt(components.tokenizer, change.prompt);
   const { chunk: chunkLatents, context } = longVideoPlan(manifest, request);
   const total = latentFrameCount(settings.frames, tc);
   const contextNoise = request.contextNoise ?? 0.05;

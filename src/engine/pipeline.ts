@@ -34,7 +34,7 @@ import { Session, type Device } from './ort.ts';
 import { latentShapeFor, resolveSettings, type GenerateRequest, type GenerateSettings } from './request.ts';
 import { FlowMatchScheduler } from './schedulers/flow-match.ts';
 import { PromptEncoder, UNCONDITIONAL_TOKENS, type TextEmbeddings } from './text.ts';
-import { Tokenizer } from './tokenizer.ts';
+import { encodePrompt, Tokenizer } from './tokenizer.ts';
 import { Transformer } from './transformer.ts';
 import { VaeDecoder, VaeEncoder } from './vae.ts';
 
@@ -259,7 +259,7 @@ export class VideoPipeline {
     checkPassSize(this.manifest, { ...settings, latentFrames: latentShape[2] }); // this pass is the whole clip
     checkConditioning(request.conditioning ?? NO_CONDITIONING, this.conditioningTarget(settings, latentShape));
     const { tokenizer } = this.components;
-    const cond = tokenizer.encode(settings.prompt);
+    const cond = encodePrompt(tokenizer, settings.prompt);
     const uncond = settings.negativePrompt === '' ? UNCONDITIONAL_TOKENS : tokenizer.encode(settings.negativePrompt);
     const prompts = needsUnconditional(settings.guidance) ? [cond, uncond] : [cond];
     return { settings, request, latentShape, prompts };

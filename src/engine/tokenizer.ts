@@ -9,6 +9,7 @@
  */
 import { CinesimError, ERRORS } from '../errors.ts';
 import { lexiconWords, suggest, unknownWordsError, words } from '../world/lexicon.ts';
+import { checkPromptDescribes } from '../world/parser.ts';
 import { MAX_PROMPT_TOKENS } from '../world/spec.ts';
 
 export const PAD = '<pad>';
@@ -90,4 +91,15 @@ export class Tokenizer {
   decode(ids: readonly number[]): string[] {
     return ids.filter((id) => id !== PAD_ID).map((id) => this.vocabulary[id] ?? `<unk:${id}>`);
   }
+}
+
+/**
+ * A prompt's tokens for generation: the tokenizer's verdict (unknown words, length), then that the prompt
+ * describes something (world/parser.ts `checkPromptDescribes`: "the" or "1 2" is refused, as `world render`
+ * refuses it). A negative prompt is encoded with the tokenizer alone: it may be a word or two.
+ */
+export function encodePrompt(tokenizer: { encode(text: string): number[] }, text: string): number[] {
+  const ids = tokenizer.encode(text);
+  checkPromptDescribes(text);
+  return ids;
 }

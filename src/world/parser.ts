@@ -261,9 +261,7 @@ class PromptBuilder {
     if (this.objects.length > MAX_OBJECTS) {
       throw invalid(`too many objects: the prompt names ${this.objects.length}, a scene holds at most ${MAX_OBJECTS}`);
     }
-    if (this.objects.length === 0 && !this.background && !this.camera) {
-      throw invalid('the prompt describes nothing: name an object, e.g. "a small red ball bounces on green grass"');
-    }
+    if (this.objects.length === 0 && !this.background && !this.camera) throw describesNothing();
     const objects = this.objects.map((o) => {
       const out: Partial<ObjectSpec> = {};
       for (const a of ATTR_ORDER) if (o[a] !== undefined) (out as Record<ObjectAttr, string>)[a] = o[a];
@@ -465,14 +463,38 @@ class PromptBuilder {
 // ---------------------------------------------------------------------------------------------------------
 // Public API
 
+/** Words that name something a scene shows: an object or its looks, a motion, a background, the camera. */
+const DESCRIBING: ReadonlySet<MeaningKind> = new Set([
+  'color', 'shape', 'object', 'size', 'texture', 'motion', 'move', 'direction', 'camera', 'cameraVerb', 'cameraSubject', 'background',
+]);
+
+/** Refuses a prompt of only articles, numbers, fillers and punctuation ("the", "1 2", "[1,2]"): it describes nothing. */
+function checkSubject(tokens: readonly { readonly meaning: Meaning; readonly alt?: Meaning }[]): void {
+  if (tokens.every((t) => t.meaning.kind === 'filler' || t.meaning.kind === 'punctuation')) {
+    throw invalid('empty prompt: describe a scene, e.g. "a small red ball bounces on green grass"');
+  }
+  if (!tokens.some((t) => DESCRIBING.has(t.meaning.kind) || (t.alt !== undefined && DESCRIBING.has(t.alt.kind)))) throw describesNothing();
+}
+
+const describesNothing = () => invalid('the prompt describes nothing: name an object, e.g. "a small red ball bounces on green grass"');
+
+/**
+ * What the generators ask of a prompt (a negative prompt is exempt: it may be a word or two): that it names
+ * something the parser can read as an object, a motion, a background or a camera move. Throws PROMPT_INVALID
+ * as `parsePrompt` does for such a prompt; anything else the parser would object to (an ambiguity, two
+ * backgrounds) is left to it: the model still makes a clip of it. Unknown words are left to the model's tokenizer.
+ */
+export function checkPromptDescribes(text: string): void {
+  const { tokens, unknown } = segment(text);
+  if (unknown.length === 0) checkSubject(tokens);
+}
+
 /** Parses a prompt in English, Chinese or both. Throws CinesimError PROMPT_UNKNOWN_WORDS or PROMPT_INVALID. */
 export function parsePrompt(text: string): PromptSpec {
   const { tokens, unknown } = segment(text);
   if (unknown.length > 0) throw unknownWordsError(unknown);
+  checkSubject(tokens);
   const items = compose(tokens.filter((t) => t.meaning.kind !== 'filler'));
-  if (items.every((i) => i.meaning.kind === 'punctuation')) {
-    throw invalid('empty prompt: describe a scene, e.g. "a small red ball bounces on green grass"');
-  }
   const builder = new PromptBuilder();
   items.forEach((item, i) => builder.feed(item, items[i + 1]));
   return builder.finish();

@@ -72,6 +72,8 @@ describe('generateLongVideo', () => {
     expect(() => promptSchedule([{ at: 0, prompt: 'a red ball' }, { at: 9, prompt: 'a ball' }], 4)).toThrow(/outside/);
     await expect(generateLongVideo(pipe, { ...base, prompt: 'a red ball', seconds: 4, context: 5 })).rejects.toThrow(/context must be/);
     await expect(generateLongVideo(pipe, { ...base, prompt: 'a red bal', seconds: 4 })).rejects.toThrow(/"bal"/);
+    const later = [{ at: 0, prompt: 'a red ball' }, { at: 2, prompt: '1 2' }]; // every prompt of the schedule must describe something
+    await expect(generateLongVideo(pipe, { ...base, prompt: later, seconds: 4 })).rejects.toMatchObject({ code: 'CINE_ERR_PROMPT_INVALID', message: expect.stringMatching(/^the prompt describes nothing/) });
     await expect(generateLongVideo(pipe, { ...base, prompt: 'a red ball', seconds: 4, anchors: [{ at: 9, image: gradientClip(32, 32, 1) }] })).rejects.toThrow(/outside/);
   });
 });

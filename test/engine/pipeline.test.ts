@@ -217,6 +217,25 @@ describe('validation', () => {
   });
 });
 
+describe('prompts that describe nothing', () => {
+  it('are refused before any graph runs, as `world render` refuses them (exit code 2); a negative prompt may be a word', async () => {
+    const spy = vi.spyOn(pipe.components.textEncoder, 'encode');
+    try {
+      for (const prompt of ['the', '1 2', '[1,2]']) {
+        const error = await pipe.generate({ ...base, prompt }).catch((e) => e);
+        expect(error).toMatchObject({ code: 'CINE_ERR_PROMPT_INVALID', exitCode: 2, param: 'prompt' });
+        expect(error.message).toBe('the prompt describes nothing: name an object, e.g. "a small red ball bounces on green grass"');
+      }
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    // a short prompt that names something still makes a clip
+    await expect(pipe.generate({ ...base, prompt: 'stripes', steps: 1 })).resolves.toBeDefined();
+    await expect(pipe.generate({ ...base, negativePrompt: 'the', guidance: 3, steps: 1 })).resolves.toBeDefined();
+  });
+});
+
 describe('loading', () => {
   it('loads by name from a models folder', async () => {
     const p = await VideoPipeline.load('tiny-model', { models: { modelsDirs: [`${TINY_MODEL}/..`], env: {} } });

@@ -98,6 +98,22 @@ describe('malformed requests', () => {
   });
 });
 
+describe('messages', () => {
+  const post = (url: string, payload: Record<string, unknown>) => server.app.inject({ method: 'POST', url, headers, payload });
+  it('a prompt that describes nothing is refused as `world render` refuses it; a negative prompt may be a word', async () => {
+    const nothing = 'the prompt describes nothing: name an object, e.g. "a small red ball bounces on green grass"';
+    for (const prompt of ['the', '1 2']) {
+      const response = await createVideo(server.app, headers, { prompt });
+      expectError(response, 400, 'CINE_ERR_PROMPT_INVALID', 'prompt');
+      expect(errorOf(response).message).toBe(nothing);
+    }
+    const check = (await post('/v1/prompts/check', { prompt: 'the' })).json();
+    expect(check).toMatchObject({ ok: false, error: { code: 'CINE_ERR_PROMPT_INVALID', message: nothing } });
+    expect((await post('/v1/prompts/check', { prompt: 'the', role: 'negative_prompt' })).json()).toMatchObject({ ok: true, error: null });
+    expect((await createVideo(server.app, headers, { prompt: PROMPT, negative_prompt: 'the' })).statusCode).toBe(200);
+  });
+});
+
 describe('sizes that cannot run', () => {
   it('a size the model lists but whose pass would not fit in memory is a 400 naming what fits, before any job exists', async () => {
     const dir = await tempDir();

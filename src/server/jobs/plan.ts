@@ -9,6 +9,7 @@ import { CinesimError, ERRORS, rephrased } from '../../errors.ts';
 import type { ConditioningMode } from '../../engine/conditioning.ts';
 import { latentFrameCount } from '../../engine/latents.ts';
 import { resolveSettings } from '../../engine/request.ts';
+import { encodePrompt } from '../../engine/tokenizer.ts';
 // The script and plan modules only: src/story's film maker would load the engine into the HTTP thread.
 import { planStory, type StoryPlan } from '../../story/plan.ts';
 import type { FilmSettings } from '../../story/record.ts';
@@ -76,7 +77,7 @@ export function planGeneration(model: ServedModel, fields: GenerationFields, mod
     },
     model.manifest,
   );
-  model.tokenizer.encode(settings.prompt); // unknown words fail now, with suggestions
+  encodePrompt(model.tokenizer, settings.prompt); // unknown words fail now, with suggestions; so does a prompt of nothing
   if (settings.negativePrompt !== '') renamingParam('negative_prompt', () => model.tokenizer.encode(settings.negativePrompt));
   checkLengthForMode(model, mode, settings.frames);
   return {

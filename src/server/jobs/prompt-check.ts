@@ -4,6 +4,7 @@
  * never disagree. The lexicon's segmentation adds what the verdict lacks: where each unknown word is, so
  * it can be underlined; and the parser says what the prompt describes, as a hint.
  */
+import { encodePrompt } from '../../engine/tokenizer.ts';
 import { isCinesimError } from '../../errors.ts';
 import { normalizeText, segment, suggest, words } from '../../world/lexicon.ts';
 import { parsePrompt } from '../../world/parser.ts';
@@ -20,19 +21,25 @@ import {
   type Named,
 } from '../../world/vocabulary.ts';
 import type { ServedModel } from '../models/catalog.ts';
-import type { PromptCheck, Vocabulary } from '../schemas/prompts.ts';
+import type { PromptCheck, PromptRole, Vocabulary } from '../schemas/prompts.ts';
 
 type UnknownWord = PromptCheck['unknown'][number];
 
-/** Checks `text` for `model`; never throws for a bad prompt (that is the answer). */
-export function checkPrompt(model: ServedModel, text: string, maxChars: number): PromptCheck {
+/**
+ * Checks `text` for `model` as the `role` field of a create request; never throws for a bad prompt (that is the
+ * answer). A prompt must describe something; a negative prompt only needs known words.
+ */
+export function checkPrompt(model: ServedModel, text: string, maxChars: number, role: PromptRole = 'prompt'): PromptCheck {
   const known = new Set(model.tokenizer.vocabulary);
   const unknown = placeUnknownWords(text, known, model.tokenizer.vocabulary);
 
   let error: PromptCheck['error'] = null;
-  if (text.length > maxChars) error = { code: 'CINE_ERR_PROMPT_INVALID', message: `prompt is ${text.length} characters; this server takes at most ${maxChars}` };
+  if (text.length > maxChars) error = { code: 'CINE_ERR_PROMPT_INVALID', message: `${role} is ${text.length} characters; this server takes at most ${maxChars}` };
+  if (error === null && role === 'prompt' && text.trim() === '') error = { code: 'CINE_ERR_PROMPT_INVALID', message: 'prompt must not be empty' };
   try {
-    model.tokenizer.encode(text); // the verdict POST /v1/videos gives
+    // the verdict POST /v1/videos gives
+    if (role === 'prompt') encodePrompt(model.tokenizer, text);
+    else model.tokenizer.encode(text);
   } catch (e) {
     if (!isCinesimError(e)) throw e;
     error ??= { code: e.code, message: e.message };
@@ -42,7 +49,6 @@ export function checkPrompt(model: ServedModel, text: string, maxChars: number):
       if (!unknown.some((u) => u.word === word)) unknown.push({ word, start: null, end: null, suggestions: names.suggestions?.[word] ?? [] });
     }
   }
-  if (error === null && text.trim() === '') error = { code: 'CINE_ERR_PROMPT_INVALID', message: 'prompt must not be empty' };
 
   let spec: PromptCheck['spec'] = null;
   let specWarning: string | null = null;

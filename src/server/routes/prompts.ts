@@ -22,7 +22,7 @@ export default async function promptRoutes(fastify: FastifyInstance): Promise<vo
         response: { 200: PromptCheck, ...COMMON_ERRORS },
       },
     },
-    async (request) => checkPrompt(app.catalog.get(request.body.model), request.body.prompt, app.config.limits.maxPromptChars),
+    async (request) => checkPrompt(app.catalog.get(request.body.model), request.body.prompt, app.config.limits.maxPromptChars, request.body.role),
   );
 
   app.get(

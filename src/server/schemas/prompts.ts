@@ -5,10 +5,16 @@
  */
 import { z } from 'zod';
 
+export const PromptRole = z.enum(['prompt', 'negative_prompt']);
+export type PromptRole = z.output<typeof PromptRole>;
+
 export const PromptCheckBody = z
   .strictObject({
     prompt: z.string().meta({ description: 'The text to check (a prompt or a negative prompt).' }),
     model: z.string().optional().meta({ description: 'A model id from GET /v1/models; default the server\'s default model.' }),
+    role: PromptRole.default('prompt').meta({
+      description: 'Which field of a create request the text is for: a `prompt` must describe something (an object, a motion, a background or a camera move); a `negative_prompt` only needs words the model knows.',
+    }),
   })
   .meta({ id: 'PromptCheckRequest' });
 
