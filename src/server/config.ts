@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { CinesimError, ERRORS } from '../errors.ts';
+import { issueMessage } from './schemas/zod-fastify.ts';
 
 const ms = z.number().int().nonnegative();
 const positiveInt = z.number().int().positive();
@@ -98,11 +99,11 @@ export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
 
 /** Validates `input`, fills defaults, resolves the data folder, and refuses unsafe combinations. */
 export function resolveServerConfig(input: ServerConfigInput = {}): ServerConfig {
-  const parsed = ServerConfigSchema.safeParse(input);
+  const parsed = ServerConfigSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const param = issue.path.join('.');
-    throw new CinesimError(ERRORS.INVALID_ARGUMENT, `server config: ${param || '(root)'}: ${issue.message}`, { param });
+    throw new CinesimError(ERRORS.INVALID_ARGUMENT, `server config: ${issueMessage(issue, param || '(root)')}`, { param });
   }
   const config = { ...parsed.data, dataDir: resolve(parsed.data.dataDir) };
   if (!config.auth && !isLoopbackHost(config.host)) {

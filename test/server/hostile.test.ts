@@ -100,6 +100,22 @@ describe('malformed requests', () => {
 
 describe('messages', () => {
   const post = (url: string, payload: Record<string, unknown>) => server.app.inject({ method: 'POST', url, headers, payload });
+  const expectMessage = (response: { statusCode: number; json(): unknown }, param: string, message: string) => {
+    expectError(response, 400, 'CINE_ERR_INVALID_ARGUMENT', param);
+    expect(errorOf(response).message).toBe(message);
+  };
+
+  it("validation errors read like the API's others: the field, what it must be, what it got", async () => {
+    expectMessage(await post('/v1/videos', {}), 'prompt', "prompt is required (a description in the model's words)");
+    expectMessage(await post('/v1/stories', {}), 'script', 'script is required (a story script: a cast, then its shots, as docs/STORY.md describes)');
+    expectMessage(await post(`/v1/videos/video_${'0'.repeat(24)}/share`, { expires_in: 0 }), 'expires_in', 'expires_in must be a positive number of seconds, got 0');
+    expectMessage(await post('/v1/videos', { prompt: PROMPT, seconds: 'two' }), 'seconds', 'seconds must be a number, got "two"');
+    expectMessage(await post('/v1/videos', { prompt: PROMPT, sampler: 'ddim' }), 'sampler', 'sampler must be euler or heun, got "ddim"');
+    expectMessage(await post('/v1/videos', { prompt: PROMPT, extend_video_id: 'v1' }), 'extend_video_id', 'extend_video_id must be a video id (video_ followed by 24 hex digits), got "v1"');
+    expectMessage(await post('/v1/videos', { prompt: PROMPT, keyframes: [{ role: 'first' }] }), 'keyframes.0.image', 'keyframes.0.image is required');
+    expectMessage(await post('/v1/videos', { prompt: PROMPT, seeds: 1 }), 'seeds', "unknown field 'seeds'");
+  });
+
   it('a prompt that describes nothing is refused as `world render` refuses it; a negative prompt may be a word', async () => {
     const nothing = 'the prompt describes nothing: name an object, e.g. "a small red ball bounces on green grass"';
     for (const prompt of ['the', '1 2']) {

@@ -6,10 +6,9 @@
  * prompt, fps, keyframes, callback_url, …) sit beside them.
  */
 import { z } from 'zod';
-import { idPattern } from '../ids.ts';
-import { booleanish, integerish, numberish } from './common.ts';
+import { booleanish, integerish, numberish, videoId } from './common.ts';
+import { fieldWords } from './zod-fastify.ts';
 
-const videoId = z.string().regex(idPattern('video'), 'not a video id');
 const Sampler = z.enum(['euler', 'heun']);
 
 /** An image given as an upload, a URL or data URI, or a frame of an earlier video. */
@@ -23,7 +22,7 @@ export const ImageInput = z.union(
       .strictObject({ video_id: videoId, frame: z.enum(['first', 'last']).default('last') })
       .meta({ description: 'A frame of an earlier video of yours (default its last frame, for continuing a shot).' }),
   ],
-  { error: 'expected an uploaded file, a URL or data: URI, {image_url}, or {video_id, frame}' },
+  { error: 'must be an uploaded file, a URL or data: URI, {image_url}, or {video_id, frame}' },
 );
 export type ImageInput = z.output<typeof ImageInput>;
 
@@ -33,7 +32,10 @@ export const Keyframe = z.strictObject({
 });
 
 const generationFields = {
-  prompt: z.string().meta({ description: 'What to show, in English or Chinese (the model\'s vocabulary).' }),
+  prompt: z
+    .string()
+    .meta({ description: 'What to show, in English or Chinese (the model\'s vocabulary).' })
+    .register(fieldWords, { what: "a description in the model's words" }),
   negative_prompt: z.string().optional().meta({ description: 'What to steer away from (used when guidance ≠ 1).' }),
   model: z.string().optional().meta({ description: 'A model id from GET /v1/models; default the server\'s default model.' }),
   seconds: numberish.optional().meta({ description: 'Clip length in seconds, one of the model\'s durations (GET /v1/models).' }),
@@ -61,10 +63,13 @@ export type CreateVideoBody = z.output<typeof CreateVideoBody>;
 /** POST /v1/stories: a script (docs/STORY.md) and the settings every shot shares. */
 export const CreateStoryBody = z
   .strictObject({
-    script: z.string().meta({
-      description: 'The story script: optional title and seed, a cast (`Name: description`), then shots (`- 2s: Ruby bounces on green grass`, `- 2s continue: …`).',
-      example: 'title: Ruby\ncast:\n  Ruby: a small red striped ball\nshots:\n  - 2s: Ruby bounces on green grass\n  - 2s continue: Ruby moves left on green grass',
-    }),
+    script: z
+      .string()
+      .meta({
+        description: 'The story script: optional title and seed, a cast (`Name: description`), then shots (`- 2s: Ruby bounces on green grass`, `- 2s continue: …`).',
+        example: 'title: Ruby\ncast:\n  Ruby: a small red striped ball\nshots:\n  - 2s: Ruby bounces on green grass\n  - 2s continue: Ruby moves left on green grass',
+      })
+      .register(fieldWords, { what: 'a story script: a cast, then its shots, as docs/STORY.md describes' }),
     negative_prompt: generationFields.negative_prompt,
     model: generationFields.model,
     size: generationFields.size,
@@ -88,12 +93,12 @@ export type CreateStoryBody = z.output<typeof CreateStoryBody>;
 /** POST /v1/videos/extensions, as OpenAI's `videos.extend`. */
 export const ExtendVideoBody = z.strictObject({
   ...generationFields,
-  video: z.union([z.strictObject({ id: videoId }), z.file()], { error: 'expected {id} of a completed video' }),
+  video: z.union([z.strictObject({ id: videoId }), z.file()], { error: 'must be {id} of a completed video' }),
 });
 export type ExtendVideoBody = z.output<typeof ExtendVideoBody>;
 
 export const RemixVideoBody = z.strictObject({
-  prompt: z.string(),
+  prompt: generationFields.prompt,
   callback_url: z.string().optional(),
 });
 
@@ -120,7 +125,7 @@ export const EventsQuery = z.object({
 
 export const ShareBody = z.strictObject({
   variant: z.enum(VARIANTS).default('video'),
-  expires_in: z.number().int().positive().optional().meta({ description: 'Seconds the link stays valid.' }),
+  expires_in: z.number().int().positive().register(fieldWords, { unit: 'seconds' }).optional().meta({ description: 'Seconds the link stays valid.' }),
 });
 
 export const SharedParams = z.strictObject({
