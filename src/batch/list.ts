@@ -9,6 +9,7 @@
  *   {"prompt": "a red ball bounces on green grass", "image": "product.png"}   (image to video)
  */
 import { resolve } from 'node:path';
+import { encodePrompt } from '../engine/tokenizer.ts';
 import { CinesimError, ERRORS, rephrased } from '../errors.ts';
 import { Rng } from '../util/random.ts';
 
@@ -69,7 +70,7 @@ export function parseBatch(text: string, source: string, model: BatchModel, opti
     if (content === '' || content.startsWith('#')) return;
     const entry = content.startsWith('{') ? jsonEntry(content, (m) => fail(line, m)) : { prompt: content };
     if (entry.prompt.trim() === '') throw fail(line, 'empty prompt: describe a scene');
-    at(line, () => model.tokenizer.encode(entry.prompt));
+    at(line, () => encodePrompt(model.tokenizer, entry.prompt)); // a prompt must describe something; a negative only be in words
     if (entry.negativePrompt) at(line, () => model.tokenizer.encode(entry.negativePrompt!));
     if (entry.seconds !== undefined) at(line, () => model.checkSeconds(entry.seconds!));
     const occurrence = (seen.get(entry.prompt) ?? 0) + 1;

@@ -81,7 +81,9 @@ export async function parseBatchOnServer(
   await Promise.all(
     [...texts].map((prompt) =>
       request(async () => {
-        const check = await patiently(() => server.client.checkPrompt({ prompt, model: server.model.id }, { signal: options.signal }), options.signal);
+        // The server judges the words (the model's own); whether a prompt describes something parseBatch checks
+        // here, by the same parser, and a negative need not.
+        const check = await patiently(() => server.client.checkPrompt({ prompt, model: server.model.id, role: 'negative_prompt' }, { signal: options.signal }), options.signal);
         if (check.error) verdicts.set(prompt, new CinesimError({ code: check.error.code, status: 400, exitCode: 2 }, check.error.message, { param: 'prompt' }));
       }),
     ),

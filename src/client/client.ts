@@ -62,8 +62,11 @@ export class CinesimClient {
     return (await this.json<{ data: Model[] }>('GET', '/models')).data;
   }
 
-  /** The verdict POST /v1/videos would give a prompt (or negative prompt), from the model's own words; nothing is charged. */
-  checkPrompt(params: { prompt: string; model?: string }, options: RequestOptions = {}): Promise<PromptCheck> {
+  /**
+   * The verdict POST /v1/videos would give a prompt, or a negative prompt (`role: 'negative_prompt'`: its words
+   * only, since a negative need not describe a scene), from the model's own words; nothing is charged.
+   */
+  checkPrompt(params: { prompt: string; model?: string; role?: 'prompt' | 'negative_prompt' }, options: RequestOptions = {}): Promise<PromptCheck> {
     return this.json('POST', '/prompts/check', params, options);
   }
 

@@ -4,6 +4,7 @@
  * model's vocabulary with the script line it came from, a length and a seed per shot. Nothing runs here:
  * `cinesim story --dry-run` prints this plan.
  */
+import { encodePrompt } from '../engine/tokenizer.ts';
 import { CinesimError, ERRORS, rephrased } from '../errors.ts';
 import { Rng } from '../util/random.ts';
 import { parsePrompt } from '../world/parser.ts';
@@ -72,7 +73,7 @@ export function planStory(script: StoryScript, model: PlanModel, options: PlanOp
   const shots = script.shots.map((shot, k): PlannedShot => {
     const { prompt, cast } = withCast(shot.text, script.cast);
     try {
-      model.tokenizer.encode(prompt);
+      encodePrompt(model.tokenizer, prompt);
     } catch (error) {
       throw rephrased(error, { prefix: at(shot.line), suffix: cast.length > 0 ? ` (as "${prompt}")` : '', param: 'script' });
     }

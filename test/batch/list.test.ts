@@ -52,7 +52,10 @@ describe('parseBatch', () => {
       ['{"prompt": "  "}', /^list\.txt:1: empty prompt/],
       ['{"prompt": "a red ball", "image": 3}', /^list\.txt:1: "image" must be the path of a picture/],
       ['# only a comment\n', /^list\.txt has no prompts \(one per line; # starts a comment\)$/],
+      ['a red ball bounces\nthe', /^list\.txt:2: the prompt describes nothing/],
     ];
     for (const [text, message] of cases) expect(() => parse(text), text).toThrow(message);
+    // A negative prompt need only be in the model's words.
+    expect(parse('{"prompt": "a red ball", "negative_prompt": "the"}')[0].negativePrompt).toBe('the');
   });
 });

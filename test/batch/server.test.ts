@@ -107,6 +107,13 @@ describe('cinesim batch --server', () => {
     expect([long.code, long.stderr]).toEqual([2, expect.stringMatching(/long\.txt:2: a clip of 5000 s: tiny-random on this server makes clips of [\d.]+ to 12 s; nearest 12 s/)]);
     const threads = await batch(join(work, 'list.txt'), '--threads', '2', '--out', join(work, 'bad'));
     expect([threads.code, threads.stderr]).toEqual([2, expect.stringMatching(/--threads is for a local batch, not with --server/)]);
+    await writeFile(join(work, 'nothing.txt'), 'a small red ball bounces\nthe\n');
+    const nothing = await batch(join(work, 'nothing.txt'), '--out', join(work, 'bad'));
+    expect([nothing.code, nothing.stderr]).toEqual([2, expect.stringMatching(/nothing\.txt:2: the prompt describes nothing/)]);
+    // a negative prompt need only be in the model's words (the server checks it as one)
+    await writeFile(join(work, 'one.txt'), 'a small red ball bounces\n');
+    const negative = await batch(join(work, 'one.txt'), '--negative', 'the', '--dry-run', '--out', join(work, 'bad'));
+    expect(negative.code, negative.stderr).toBe(0);
     const dry = await batch(join(work, 'list.txt'), '--variants', '3', '--dry-run', '--out', join(work, 'bad'));
     expect(dry.code, dry.stderr).toBe(0);
     expect(dry.stderr).toMatch(/6 to send: 9 credits at 1 per second/);

@@ -114,6 +114,8 @@ describe('planStory', () => {
     const inserted = own.replace('shots:\n', 'shots:\n  - a blue square falls\n');
     expect(planStory(parseStory(inserted), model, { seed: 1, fps: 8 }).shots.slice(1).map((s) => s.seed)).toEqual([42, 43, 44]);
     expect(() => parseStory('shots:\n  - seed 4294967296: a red ball', 's')).toThrow(/^s:2: seed must be a whole number/);
+    // A shot must show something, as a prompt must (before any shot is made)
+    expect(() => planStory(parseStory('shots:\n  - a red ball bounces\n  - the', 's'), model, { seed: 1, fps: 8 })).toThrow(/^s:3: the prompt describes nothing/);
   });
 
   it('reads the picture a shot opens on (a storyboard frame), and writes it back', () => {

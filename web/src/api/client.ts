@@ -97,8 +97,9 @@ export class StudioApi {
     return this.json('DELETE', `/v1/videos/${encodeURIComponent(id)}`);
   }
 
-  checkPrompt(prompt: string, model: string | undefined, signal?: AbortSignal): Promise<PromptCheck> {
-    return this.json('POST', '/v1/prompts/check', { prompt, model }, {}, signal);
+  /** `role: 'negative_prompt'` checks the words only: a negative prompt need not describe a scene. */
+  checkPrompt(prompt: string, model: string | undefined, signal?: AbortSignal, role?: 'prompt' | 'negative_prompt'): Promise<PromptCheck> {
+    return this.json('POST', '/v1/prompts/check', { prompt, model, role }, {}, signal);
   }
 
   vocabulary(model: string | undefined): Promise<Vocabulary> {

@@ -51,7 +51,7 @@ export function CreateForm() {
     const check = listCheck.checks.get(prompt);
     return check && !check.ok ? [{ line, message: check.error?.message ?? t('create.blockPrompt') }] : [];
   });
-  const negativeCheck = usePromptCheck(draft.negativePrompt, model?.id, draft.negativePrompt.trim() !== '');
+  const negativeCheck = usePromptCheck(draft.negativePrompt, model?.id, draft.negativePrompt.trim() !== '', 'negative_prompt');
   const vocabulary = useVocabulary(model?.id);
 
   const shared = {

@@ -26,14 +26,14 @@ export interface PromptChecksState {
 
 const NONE: ReadonlyMap<string, PromptCheck> = new Map();
 
-export function usePromptCheck(text: string, model: string | undefined, enabled = true): PromptCheckState {
+export function usePromptCheck(text: string, model: string | undefined, enabled = true, role?: 'negative_prompt'): PromptCheckState {
   const texts = useMemo(() => [text], [text]);
-  const { checks, pending } = usePromptChecks(texts, model, enabled);
+  const { checks, pending } = usePromptChecks(texts, model, enabled, role);
   return { check: checks.get(text), pending };
 }
 
-/** The server's verdict on each of `texts` (blank ones are not asked about). */
-export function usePromptChecks(texts: readonly string[], model: string | undefined, enabled = true): PromptChecksState {
+/** The server's verdict on each of `texts` (blank ones are not asked about), as prompts or as negative prompts (`role`). */
+export function usePromptChecks(texts: readonly string[], model: string | undefined, enabled = true, role?: 'negative_prompt'): PromptChecksState {
   const { api, connection } = useServer();
   // The distinct texts as one value, so that a new array of the same texts asks nothing again.
   const key = JSON.stringify([...new Set(texts.filter((text) => text.trim() !== ''))]);
@@ -53,7 +53,7 @@ export function usePromptChecks(texts: readonly string[], model: string | undefi
       });
     const timer = setTimeout(() => {
       for (const text of missing) {
-        api.checkPrompt(text, model, controller.signal).then(
+        api.checkPrompt(text, model, controller.signal, role).then(
           (check) => {
             if (!controller.signal.aborted) keep(text, check);
           },
@@ -66,6 +66,6 @@ export function usePromptChecks(texts: readonly string[], model: string | undefi
       controller.abort();
     };
     // Not on `known`: results coming in must not abort the checks still in flight.
-  }, [api, connection, wanted, model, enabled]);
+  }, [api, connection, wanted, model, enabled, role]);
   return { checks: known, pending: enabled && wanted.some((text) => !known.has(text)) };
 }
