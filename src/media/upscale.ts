@@ -21,6 +21,11 @@ export interface UpscaleOptions {
 }
 
 export const DEFAULT_MIN_SHORT_SIDE = 256;
+/**
+ * The default policy stops before the long side passes this: a very wide or tall clip (4096x8) would otherwise
+ * be blown up past what an H.264 encoder takes, for a short side that cannot be made viewable anyway.
+ */
+export const MAX_UPSCALED_LONG_SIDE = 4096;
 
 /** What to do to a clip: `factor` 1 means leave it alone. */
 export interface UpscalePlan {
@@ -46,7 +51,8 @@ export function planUpscale(width: number, height: number, options: UpscaleOptio
   }
   const minShortSide = options.minShortSide ?? DEFAULT_MIN_SHORT_SIDE;
   const short = Math.min(width, height);
-  return { factor: short >= minShortSide ? 1 : Math.ceil(minShortSide / short), kernel };
+  const wanted = short >= minShortSide ? 1 : Math.ceil(minShortSide / short);
+  return { factor: Math.max(1, Math.min(wanted, Math.floor(MAX_UPSCALED_LONG_SIDE / Math.max(width, height)))), kernel };
 }
 
 /**

@@ -49,6 +49,9 @@ describe('upscale', () => {
     expect(planUpscale(64, 64, {})).toEqual({ factor: 4, kernel: 'nearest' });
     expect(planUpscale(100, 160, {})).toEqual({ factor: 3, kernel: 'nearest' });
     expect(planUpscale(256, 512, {})).toEqual({ factor: 1, kernel: 'nearest' });
+    // a long side is not blown up past 4096 px for a short side that cannot reach 256
+    expect(planUpscale(512, 8, {})).toEqual({ factor: 8, kernel: 'nearest' });
+    expect(planUpscale(4096, 8, {})).toEqual({ factor: 1, kernel: 'nearest' });
     expect(planUpscale(64, 64, { minShortSide: 128, kernel: 'smooth' })).toEqual({ factor: 2, kernel: 'smooth' });
     expect(planUpscale(64, 64, { factor: 5 })).toEqual({ factor: 5, kernel: 'nearest' });
     expect(planUpscale(64, 64, false).factor).toBe(1);
