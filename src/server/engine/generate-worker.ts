@@ -18,8 +18,9 @@ import { imageAsFrames, readImage, writeContactSheet, writeThumbnail } from '../
 import { sidecarPath } from '../../media/metadata.ts';
 import { writeClip } from '../../media/write.ts';
 import { makeFilm } from '../../story/film.ts';
+import type { ShotPicture } from '../../story/pictures.ts';
 import type { StoryPlan } from '../../story/plan.ts';
-import { filmSettingsOf } from '../jobs/plan.ts';
+import { filmSettingsOf, picturesByShot } from '../jobs/plan.ts';
 import { packShots, unpackShots } from '../storage/shots.ts';
 import { PreviewRenderer } from './preview.ts';
 import type { FromWorker, GenerationOutput, GenerationTask, SerializedError, ToWorker } from './protocol.ts';
@@ -115,8 +116,8 @@ class GenerationWorker {
   /**
    * A story's film, made as `cinesim story` makes it (src/story) in a folder of the task's: the film is the
    * video, the storyboard its spritesheet, and its shots are kept (`shots`) for a later remake. A remake
-   * starts from the earlier film's shots, and `makeFilm` reuses those whose key is unchanged. Progress counts
-   * shots (the 'chunk' stage's range).
+   * starts from the earlier film's shots, and `makeFilm` reuses those whose key is unchanged. A shot that opens
+   * on a picture opens on its stored upload. Progress counts shots (the 'chunk' stage's range).
    */
   private async film(task: GenerationTask, pipeline: VideoPipeline, plan: StoryPlan, signal: AbortSignal): Promise<GenerationOutput> {
     const p = task.params;
@@ -128,6 +129,7 @@ class GenerationWorker {
       out,
       signal,
       settings: filmSettingsOf(p),
+      pictures: await shotPictures(task, plan),
       metadataExtra: task.metadataExtra,
       onProgress: ({ shot, shots, stage, step, total }) => {
         // How far into its shot: sampling is most of the work, decoding the rest.
@@ -182,6 +184,16 @@ async function inputsFor(task: GenerationTask): Promise<Pick<ClipRequest, 'first
     case 'prefix':
       return { prefix: lastFrames(await decodeVideo(required(inputs.prefix, 'prefix'), { size: p }), task.prefixFrames) };
   }
+}
+
+/** The pictures a story's shots open on: the job's `image:<path>` inputs (stored fitted to the frame), keyed by the hash of their uploads' bytes. */
+async function shotPictures(task: GenerationTask, plan: StoryPlan): Promise<Map<number, ShotPicture>> {
+  const { width, height, pictureHashes = {} } = task.params;
+  const paths = [...new Set(plan.shots.flatMap((shot) => (shot.image === undefined ? [] : [shot.image])))];
+  const images = new Map(
+    await Promise.all(paths.map(async (path) => [path, await readImage(required(task.inputs[`image:${path}`], `image:${path}`), { width, height, fit: 'cover' })] as const)),
+  );
+  return picturesByShot(plan, (path) => ({ hash: required(pictureHashes[path], `image:${path}`), image: images.get(path)! }));
 }
 
 function lastFrames(video: VideoFrames, count: number): VideoFrames {

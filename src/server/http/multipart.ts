@@ -7,6 +7,7 @@
  * Bracketed names nest, as the `openai` client and HTML forms write them: `input_reference[image_url]`,
  * `keyframes[0][role]`, `keyframes[][image]`.
  */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { CinesimError, ERRORS } from '../../errors.ts';
 
 type FormValue = string | File | FormObject | FormValue[];
@@ -16,6 +17,19 @@ interface FormObject {
 
 const MAX_FIELDS = 64;
 const MAX_DEPTH = 4;
+
+/**
+ * Lets the routes of this scope take multipart/form-data bodies (each file at most `maxUploadBytes`); returns
+ * the body limit their routes set: room for `maxInputs` uploads as base64 in JSON (or as raw parts in
+ * multipart), plus the other fields.
+ */
+export function acceptMultipart(app: FastifyInstance): { bodyLimit: number } {
+  const { maxUploadBytes, maxInputs } = app.config.limits;
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, async (request: FastifyRequest, body: Buffer) =>
+    parseMultipart(body, String(request.headers['content-type']), maxUploadBytes),
+  );
+  return { bodyLimit: maxInputs * Math.ceil((maxUploadBytes * 4) / 3) + 256 * 1024 };
+}
 
 export async function parseMultipart(body: Buffer, contentType: string, maxFileBytes: number): Promise<FormObject> {
   let form: FormData;

@@ -37,10 +37,20 @@ export interface StoredInput {
 
 /** Stores one image input, cropped to `size`, as the job file `role`. */
 export async function storeImageInput(input: ImageInput, role: string, param: string, size: Size, ctx: InputContext): Promise<StoredInput> {
+  const { image, source } = await readImageInput(input, param, size, ctx);
+  return storeImage(image, role, source, ctx.blobs);
+}
+
+/** One image input read, checked and cropped to `size`, not stored yet (`storeImage` stores it). */
+export async function readImageInput(input: ImageInput, param: string, size: Size, ctx: InputContext): Promise<{ image: RgbImage; source: string }> {
   const { bytes, source } = await imageBytes(input, param, size, ctx);
-  const image = bytes instanceof Uint8Array ? await decodeImage(bytes, param, size, ctx.limits.maxInputPixels) : bytes;
+  return { image: bytes instanceof Uint8Array ? await decodeImage(bytes, param, size, ctx.limits.maxInputPixels) : bytes, source };
+}
+
+/** An image read by `readImageInput`, stored as PNG: the job file `role`. */
+export async function storeImage(image: RgbImage, role: string, source: string, blobs: BlobStore): Promise<StoredInput> {
   const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer();
-  const ref = await ctx.blobs.put(png);
+  const ref = await blobs.put(png);
   return { file: { role, hash: ref.hash, contentType: 'image/png', bytes: ref.bytes }, source };
 }
 

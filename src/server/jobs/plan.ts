@@ -101,6 +101,8 @@ export function planGeneration(model: ServedModel, fields: GenerationFields, mod
 /** A story request: the script and the settings every shot shares. */
 export interface StoryFields extends Omit<GenerationFields, 'prompt' | 'seconds'> {
   readonly script: string;
+  /** The pictures uploaded for the script's `image` shots, by path as the script writes it. */
+  readonly images?: Readonly<Record<string, unknown>>;
 }
 
 /** Shots one story may have on a server, and characters its script may have. */
@@ -110,8 +112,9 @@ export const MAX_SCRIPT_CHARS = 20_000;
 /**
  * A story request → its job's params: the script parsed and planned (src/story; every mistake named by its
  * line), then every shot checked as a video request of its own (size, length within the server's limit,
- * steps, a continued shot as image-to-video), so a film that would fail at its fifth shot fails here. The
- * job is the film: its prompt the title, its seconds the film's (what is charged), its seed the story's.
+ * steps, a continued shot or one that opens on a picture as image-to-video, every picture uploaded), so a film
+ * that would fail at its fifth shot fails here. The job is the film: its prompt the title, its seconds the
+ * film's (what is charged), its seed the story's.
  */
 export function planStoryGeneration(model: ServedModel, fields: StoryFields, limits: ServerConfig['limits']): PlannedParams & { story: StoryPlan } {
   checkText('script', fields.script, MAX_SCRIPT_CHARS, true);
@@ -130,13 +133,14 @@ export function planStoryGeneration(model: ServedModel, fields: StoryFields, lim
     { seed: resolve({ seed: script.seed ?? fields.seed }).seed, fps },
   );
   const shots = plan.shots.map((shot) => {
-    const mode: ConditioningMode = shot.transition === 'continue' ? 'firstFrame' : 'none';
+    const mode: ConditioningMode = shot.transition === 'continue' || shot.image !== undefined ? 'firstFrame' : 'none';
     try {
       return planGeneration(model, { ...fields, prompt: shot.prompt, seconds: shot.seconds, seed: shot.seed }, mode, limits);
     } catch (error) {
       throw rephrased(error, { prefix: `script:${shot.line}: `, param: 'script' });
     }
   });
+  checkStoryImages(plan, Object.keys(fields.images ?? {}));
   const [first] = shots;
   return {
     ...first,
@@ -152,6 +156,25 @@ export function planStoryGeneration(model: ServedModel, fields: StoryFields, lim
 /** What a story job's shots share, as src/story keys them: the worker makes the film with it, and a remake is priced by it. */
 export function filmSettingsOf(p: PlannedParams): FilmSettings {
   return { width: p.width, height: p.height, fps: p.fps, steps: p.steps, guidance: p.guidance, shift: p.shift, sampler: p.sampler, negativePrompt: p.negativePrompt, audio: p.audio };
+}
+
+/**
+ * Every picture an `image` shot names is uploaded (`images[<path>]`, the path as the script writes it; a JSON body
+ * has none), and every upload is a picture a shot names.
+ */
+function checkStoryImages(plan: StoryPlan, uploaded: readonly string[]): void {
+  for (const shot of plan.shots) {
+    if (shot.image === undefined || uploaded.includes(shot.image)) continue;
+    throw invalid('script', `script:${shot.line}: ${shot.image} was not uploaded; send it as images[${shot.image}] (multipart/form-data)`);
+  }
+  const named = new Set(plan.shots.map((shot) => shot.image));
+  const extra = uploaded.find((path) => !named.has(path));
+  if (extra !== undefined) throw invalid(`images[${extra}]`, `images[${extra}]: no shot of the script opens on ${extra}`);
+}
+
+/** A story's pictures by the shot that opens on each (shots may share one): what src/story keys shots by and makes them from. */
+export function picturesByShot<T>(plan: Pick<StoryPlan, 'shots'>, pictureOf: (path: string) => T): Map<number, T> {
+  return new Map(plan.shots.flatMap((shot) => (shot.image === undefined ? [] : [[shot.index, pictureOf(shot.image)] as const])));
 }
 
 function checkText(param: string, text: string, maxChars: number, required: boolean): void {

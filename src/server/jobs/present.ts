@@ -44,5 +44,14 @@ export function presentVideo(job: JobRecord): Video {
 
 /** A story plan's shots as the API shows them (the cast lists stay inside); `reused` lists those a remake takes from its earlier film. */
 export function presentShots(plan: StoryPlan, reused: readonly number[] = []): StoryShot[] {
-  return plan.shots.map(({ index, text, prompt, seconds, transition, seed }) => ({ index, text, prompt, seconds, transition, seed, reused: reused.includes(index) }));
+  return plan.shots.map(({ index, text, prompt, seconds, transition, seed, image }) => ({
+    index,
+    text,
+    prompt,
+    seconds,
+    transition,
+    seed,
+    ...(image === undefined ? {} : { image }),
+    reused: reused.includes(index),
+  }));
 }

@@ -23,8 +23,8 @@ import { shotsRecord } from '../storage/shots.ts';
 import type { LinkSigner, ShareLink } from '../storage/signed-links.ts';
 import { DerivedFiles, isDerivedVariant } from './derived.ts';
 import type { JobEvents } from './events.ts';
-import { storeImageInput, videoInput, type InputContext, type StoredInput } from './inputs.ts';
-import { filmSettingsOf, planGeneration, planStoryGeneration, type GenerationFields } from './plan.ts';
+import { readImageInput, storeImage, storeImageInput, videoInput, type InputContext, type StoredInput } from './inputs.ts';
+import { filmSettingsOf, picturesByShot, planGeneration, planStoryGeneration, type GenerationFields } from './plan.ts';
 import { presentShots } from './present.ts';
 
 export interface JobServiceDeps {
@@ -61,7 +61,7 @@ export class JobService {
     const planned = planGeneration(model, body, mode, this.deps.config.limits);
     const callbackUrl = body.callback_url === undefined ? undefined : await this.checkCallback(body.callback_url);
 
-    const inputs = await this.storeInputs(principal, images, body.extend_video_id, { width: planned.width, height: planned.height });
+    const inputs = await this.storeInputs(this.modeInputs(principal, images, body.extend_video_id, { width: planned.width, height: planned.height }));
     const params: JobParams = { ...planned, inputs: inputs.map(({ role, source }) => ({ role, source })) };
     return this.enqueue(principal, model, params, inputs.map((i) => i.file), { requestHash, callbackUrl, idempotencyKey: options.idempotencyKey });
   }
@@ -72,9 +72,18 @@ export class JobService {
     const replay = this.replay(principal, options.idempotencyKey, requestHash);
     if (replay) return { job: replay, created: false };
 
-    const { model, params, inputs, charged } = await this.planStory(principal, body);
+    const { model, params, inputs, pictures, charged } = await this.planStory(principal, body);
     const callbackUrl = body.callback_url === undefined ? undefined : await this.checkCallback(body.callback_url);
-    return this.enqueue(principal, model, params, inputs, { requestHash, callbackUrl, idempotencyKey: options.idempotencyKey, chargedSeconds: charged });
+    // The pictures are stored once every check has passed (a refused enqueue collects them again).
+    const stored = await this.storeInputs(
+      [...pictures].map(([path, { image, source }]) => ({ role: `image:${path}` as const, store: () => storeImage(image, `input:image:${path}`, source, this.deps.blobs) })),
+    );
+    return this.enqueue(principal, model, params, [...stored.map((s) => s.file), ...inputs], {
+      requestHash,
+      callbackUrl,
+      idempotencyKey: options.idempotencyKey,
+      chargedSeconds: charged,
+    });
   }
 
   /** What `createStory` would make and charge for this request, planned and checked the same way; nothing is queued. */
@@ -182,30 +191,47 @@ export class JobService {
   // --- helpers -----------------------------------------------------------------------------------------
 
   /**
-   * A story request → its job's params, and for a remake (`reuse_video_id`) the earlier film's shots archive as
-   * the job's input: the shots whose key (src/story/record.ts) matches one of that film's are reused, and the
-   * charge is the seconds of film the other shots make.
+   * A story request → its job's params; its pictures read and checked (not stored yet: `createStory` stores
+   * them); and for a remake (`reuse_video_id`) the earlier film's shots archive as the job's input: the shots
+   * whose key (src/story/record.ts; a picture's is the hash of its upload's bytes) matches one of that film's
+   * are reused, and the charge is the seconds of film the other shots make.
    */
   private async planStory(principal: Principal, body: CreateStoryBody) {
     const model = this.deps.catalog.get(body.model);
     const earlier = body.reuse_video_id === undefined ? undefined : this.earlierFilm(principal, body.reuse_video_id);
     // A remake keeps the earlier film's story seed unless told otherwise (the script's seed line wins in any case).
     const planned = planStoryGeneration(model, { ...body, seed: body.seed ?? earlier?.job.params.seed }, this.deps.config.limits);
+    const pictures = await this.readPictures(principal, body.images ?? {}, { width: planned.width, height: planned.height });
+    const pictureHashes = Object.fromEntries([...pictures].map(([path, { hash }]) => [path, hash]));
     let reused: number[] = [];
     if (earlier?.shots) {
       // An archive that cannot be read reuses nothing: the remake is then priced and made as a whole film.
       const record = await shotsRecord(this.deps.blobs.path(earlier.shots.hash)).catch(() => undefined);
       const made = new Set(record?.shots.map((s) => s.key));
-      const keys = shotKeys(planned.story, filmSettingsOf(planned), model.manifest);
+      const keys = shotKeys(planned.story, filmSettingsOf(planned), model.manifest, picturesByShot(planned.story, (path) => ({ hash: pictureHashes[path] })));
       reused = planned.story.shots.filter((_, k) => made.has(keys[k])).map((s) => s.index);
     }
     const inputs: StoredFile[] = earlier?.shots && reused.length > 0 ? [{ ...earlier.shots, role: 'input:shots' }] : [];
     const params = {
       ...planned,
-      inputs: inputs.length > 0 ? [{ role: 'shots' as const, source: `video:${earlier!.job.id}` }] : [],
+      inputs: [
+        ...[...pictures].map(([path, { source }]) => ({ role: `image:${path}` as const, source })),
+        ...(inputs.length > 0 ? [{ role: 'shots' as const, source: `video:${earlier!.job.id}` }] : []),
+      ],
       ...(earlier ? { reusedShots: reused } : {}),
+      ...(pictures.size > 0 ? { pictureHashes } : {}),
+    } satisfies JobParams;
+    return { model, params, inputs, pictures, charged: filmSeconds(planned.story.shots, planned.fps, new Set(reused)) };
+  }
+
+  /** A story's uploaded pictures, by path: each read and checked as a keyframe upload is, fitted to the film's frame, with the sha256 of its bytes. */
+  private async readPictures(principal: Principal, images: Readonly<Record<string, File>>, size: { width: number; height: number }) {
+    const context = this.inputContext(principal);
+    const read = async ([path, file]: [string, File]) => {
+      const { image, source } = await readImageInput(file, `images[${path}]`, size, context);
+      return [path, { image, source, hash: await fileSha256(file) }] as const;
     };
-    return { model, params, inputs, charged: filmSeconds(planned.story.shots, planned.fps, new Set(reused)) };
+    return new Map(await Promise.all(Object.entries(images).map(read)));
   }
 
   /** The film a remake names: the caller's, completed, a story's; `shots` is its archive (none for a film made before archives were kept). */
@@ -276,18 +302,17 @@ export class JobService {
     return result;
   }
 
-  /** Stores every input; when one fails, the others stored so far are collected again. */
-  private async storeInputs(
-    principal: Principal,
-    images: readonly KeyframeInput[],
-    extendVideoId: string | undefined,
-    size: { width: number; height: number },
-  ): Promise<(StoredInput & { role: InputRole })[]> {
+  /** How a video request's keyframes and the video it extends are stored. */
+  private modeInputs(principal: Principal, images: readonly KeyframeInput[], extendVideoId: string | undefined, size: { width: number; height: number }): InputTask[] {
     const context = this.inputContext(principal);
-    const tasks: { role: InputRole; store: () => StoredInput | Promise<StoredInput> }[] = [
+    return [
       ...images.map(({ role, image, param }) => ({ role, store: () => storeImageInput(image, `input:${role}`, param, size, context) })),
       ...(extendVideoId === undefined ? [] : [{ role: 'prefix' as const, store: () => videoInput(extendVideoId, 'input:prefix', 'extend_video_id', context) }]),
     ];
+  }
+
+  /** Stores every input; when one fails, the others stored so far are collected again. */
+  private async storeInputs(tasks: readonly InputTask[]): Promise<(StoredInput & { role: InputRole })[]> {
     const settled = await Promise.allSettled(tasks.map(async ({ role, store }) => ({ role, ...(await store()) })));
     const stored = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -318,6 +343,12 @@ export class JobService {
 
 function noVariant(job: JobRecord, variant: Variant): CinesimError {
   return new CinesimError(ERRORS.NOT_FOUND, `video ${job.id} has no ${variant}`, { param: 'variant' });
+}
+
+/** One input of a job and how it is stored. */
+interface InputTask {
+  readonly role: InputRole;
+  readonly store: () => StoredInput | Promise<StoredInput>;
 }
 
 interface KeyframeInput {
@@ -355,7 +386,7 @@ function modeOf(images: readonly KeyframeInput[], extendVideoId: string | undefi
 /** A digest of the request (uploads by their bytes), telling an idempotent retry from a different request. */
 async function hashRequest(body: object): Promise<string> {
   const canonical = async (value: unknown): Promise<unknown> => {
-    if (value instanceof File) return { file: createHash('sha256').update(new Uint8Array(await value.arrayBuffer())).digest('hex') };
+    if (value instanceof File) return { file: await fileSha256(value) };
     if (Array.isArray(value)) return Promise.all(value.map(canonical));
     if (value && typeof value === 'object') {
       const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1));
@@ -364,4 +395,9 @@ async function hashRequest(body: object): Promise<string> {
     return value;
   };
   return createHash('sha256').update(JSON.stringify(await canonical(body))).digest('hex');
+}
+
+/** The sha256 of an upload's bytes (hex). */
+async function fileSha256(file: File): Promise<string> {
+  return createHash('sha256').update(new Uint8Array(await file.arrayBuffer())).digest('hex');
 }

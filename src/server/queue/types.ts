@@ -21,8 +21,11 @@ import type { StoryPlan } from '../../story/plan.ts';
 export type JobStatus = 'queued' | 'in_progress' | 'completed' | 'failed' | 'cancelled';
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
-/** Keyframes, the video an extension continues, the earlier film whose shots a story remake reuses. */
-export type InputRole = 'first' | 'last' | 'prefix' | 'shots';
+/**
+ * Keyframes, the video an extension continues, the earlier film whose shots a story remake reuses, and the
+ * pictures a story's shots open on (`image:<path as the script writes it>`).
+ */
+export type InputRole = 'first' | 'last' | 'prefix' | 'shots' | `image:${string}`;
 
 /** Everything a worker needs to run a job, fixed at creation (the seed included), so a retry or a remix reproduces it. */
 export interface JobParams
@@ -42,6 +45,12 @@ export interface JobParams
    * are taken from its `shots` archive (the job's `shots` input), not made again, and not charged.
    */
   readonly reusedShots?: readonly number[];
+  /**
+   * A story's pictures (the job's `image:<path>` inputs): the sha256 of each upload's bytes, by its path as the
+   * script writes it. Part of the key of each shot that opens on it (src/story/record.ts), in pricing a remake and
+   * in making the film alike.
+   */
+  readonly pictureHashes?: Readonly<Record<string, string>>;
 }
 
 /** A file kept for a job in the blob store: outputs (`video`, `thumbnail`, …) and normalised inputs (`input:first`, …). */

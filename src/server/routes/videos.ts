@@ -1,9 +1,9 @@
 /** /v1/videos: create (JSON or multipart), list, retrieve, delete, cancel, remix, extend, content, live events, share. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { CinesimError, ERRORS } from '../../errors.ts';
 import { idempotencyKey } from '../http/idempotency.ts';
-import { parseMultipart } from '../http/multipart.ts';
+import { acceptMultipart } from '../http/multipart.ts';
 import { sendStoredFile } from '../http/send-file.ts';
 import { presentVideo } from '../jobs/present.ts';
 import { TERMINAL_STATUSES } from '../queue/types.ts';
@@ -28,12 +28,7 @@ const CREATE_ERRORS = { ...COMMON_ERRORS, 402: ErrorBody, 409: ErrorBody, 413: E
 
 export default async function videoRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<ZodTypeProvider>();
-  const { maxUploadBytes, maxInputs } = app.config.limits;
-  // Room for every input as base64 in JSON (or as raw parts in multipart), plus the other fields.
-  const bodyLimit = maxInputs * Math.ceil((maxUploadBytes * 4) / 3) + 256 * 1024;
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, async (request: FastifyRequest, body: Buffer) =>
-    parseMultipart(body, String(request.headers['content-type']), maxUploadBytes),
-  );
+  const { bodyLimit } = acceptMultipart(fastify);
 
   app.post(
     '/videos',

@@ -81,6 +81,14 @@ export const CreateStoryBody = z
     sampler: generationFields.sampler,
     audio: generationFields.audio,
     callback_url: generationFields.callback_url,
+    images: z
+      .record(z.string(), z.file())
+      .optional()
+      .meta({
+        description:
+          'The pictures the script\'s `image` shots open on (multipart/form-data only): one file part per path, named `images[<the path as the script writes it>]`, ' +
+          'e.g. `images[board/04.png]`. Every image shot needs its upload, and every upload a shot that names it. Each is fitted (cover) to the film\'s frame.',
+      }),
     reuse_video_id: videoId.optional().meta({
       description:
         'A remake: an earlier film of this script (yours, completed). Its shots that the edited script leaves unchanged (text, length, seed, ' +
@@ -148,6 +156,7 @@ export const StoryShot = z.object({
   seconds: z.number(),
   transition: z.enum(['cut', 'continue']),
   seed: z.number().int(),
+  image: z.string().optional().meta({ description: 'The picture the shot opens on, as the script names it (its upload `images[<path>]`).' }),
   reused: z.boolean().meta({ description: 'Taken unchanged from the film given as `reuse_video_id`: not made again, not charged.' }),
 });
 export type StoryShot = z.input<typeof StoryShot>;
