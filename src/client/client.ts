@@ -24,7 +24,11 @@ import { readEvents } from './sse.ts';
 
 export type { Model, PromptCheck, Usage, Video, VideoList, Variant };
 export type CreateVideoParams = z.input<typeof CreateVideoBody>;
-export type CreateStoryParams = z.input<typeof CreateStoryBody>;
+/**
+ * A story request; `images` are the pictures its `image` shots open on, by path as the script writes it (the
+ * request then goes as multipart/form-data, each one as `images[<path>]`).
+ */
+export type CreateStoryParams = Omit<z.input<typeof CreateStoryBody>, 'images'> & { images?: Record<string, Blob> };
 
 export interface CinesimClientOptions {
   /** The server, e.g. http://127.0.0.1:8787 (with or without /v1). */
@@ -75,7 +79,7 @@ export class CinesimClient {
     return this.json('POST', '/videos', params, options);
   }
 
-  /** A film from a story script (docs/STORY.md): one video, followed like any other. */
+  /** A film from a story script (docs/STORY.md): one video, followed like any other. JSON, or multipart/form-data with `images`. */
   createStory(params: CreateStoryParams, options: RequestOptions = {}): Promise<Video> {
     return this.json('POST', '/stories', params, options);
   }

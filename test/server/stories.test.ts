@@ -2,14 +2,17 @@
  * POST /v1/stories over real HTTP: a script in, one video out (the film of its shots), with the checks a
  * script gets before anything is charged.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CinesimClient } from '../../src/client/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { probeVideo } from '../../src/media/decode.ts';
-import type { Video } from '../../src/server/schemas/videos.ts';
+import { frameFileName, readImage, type RgbImage } from '../../src/media/image.ts';
+import type { StoryPlan, Video } from '../../src/server/schemas/videos.ts';
+import { unpackShots } from '../../src/server/storage/shots.ts';
+import type { StoryRecord } from '../../src/story/record.ts';
 import { startWithClient, type JsonPost, type TestApp } from './helpers.ts';
 
 const SCRIPT = [
@@ -185,5 +188,117 @@ describe('a story over HTTP', () => {
       expect(((await r.json()) as ErrorJson).error.message, JSON.stringify(body)).toMatch(message);
     }
     expect(await balance()).toBe(before);
+  });
+});
+
+describe('a story whose shots open on pictures (storyboard frames), uploaded with the script', () => {
+  const PICTURED = 'shots:\n  - 1s: a blue square falls at night\n  - 1s image board/04.png: a small red ball bounces on green grass\n';
+  /** A 48x40 PNG of one colour: fitted (cover) to the film's 32x32. */
+  const picture = (r: number) => sharp({ create: { width: 48, height: 40, channels: 3, background: { r, g: 90, b: 30 } } }).png().toBuffer();
+  const fitted = (png: Buffer) => readImage(png, { width: 32, height: 32, fit: 'cover' });
+  const form = (fields: Record<string, string | Blob>) => {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(fields)) body.append(name, value);
+    return body;
+  };
+  const postForm = (path: string, fields: Record<string, string | Blob>) => fetch(server.url + path, { method: 'POST', headers: auth, body: form(fields) });
+  /** The first frame of a film's shot `k`, lossless: from the shots the server keeps for a remake. */
+  const opening = async (id: string, k: number): Promise<RgbImage> => {
+    const archive = server.app.queue.files(id).find((f) => f.role === 'shots')!;
+    const dir = join(out, `shots-${id}`);
+    await unpackShots(server.app.blobs.path(archive.hash), dir);
+    const record = JSON.parse(await readFile(join(dir, 'story.json'), 'utf8')) as StoryRecord;
+    return readImage(join(dir, record.shots[k].dir, frameFileName(0, record.shots[k].frames)));
+  };
+  const same = (a: RgbImage, b: RgbImage) => Buffer.from(a.data).equals(Buffer.from(b.data));
+  let red: Buffer;
+  let film: Video;
+
+  beforeAll(async () => {
+    red = await picture(200);
+  });
+
+  it('makes a film whose shot opens on its uploaded picture (multipart), listed as the video\'s input', async () => {
+    const check = await postForm('/v1/stories/check', { script: PICTURED, steps: '2', 'images[board/04.png]': new Blob([red]) });
+    expect(check.status, await check.clone().text()).toBe(200);
+    expect(((await check.json()) as StoryPlan).shots.map((s) => s.image)).toEqual([undefined, 'board/04.png']);
+    const response = await postForm('/v1/stories', { script: PICTURED, steps: '2', audio: 'false', 'images[board/04.png]': new Blob([red]) });
+    expect(response.status, await response.clone().text()).toBe(200);
+    film = (await response.json()) as Video;
+    // 9 frames, then a cut to 9 more (a picture shot keeps its first frame): 18 frames, 17 of them time
+    expect(film).toMatchObject({ mode: 'story', frames: 18, cost: 2.125, inputs: [{ role: 'image:board/04.png', source: 'upload' }] });
+    expect(film.story!.shots.map((s) => s.image)).toEqual([undefined, 'board/04.png']);
+    expect((await client.waitForVideo(film.id)).status).toBe('completed');
+    expect(same(await opening(film.id, 1), await fitted(red))).toBe(true);
+    expect(same(await opening(film.id, 0), await fitted(red))).toBe(false);
+  });
+
+  it('remakes it reusing the shot while its picture is the same, making it again (and charging) when the picture changed', async () => {
+    const sameAgain = await client.createStory({ script: PICTURED, steps: 2, audio: false, reuse_video_id: film.id, images: { 'board/04.png': new Blob([red]) } });
+    expect(sameAgain).toMatchObject({ cost: 0, story: { shots: [{ reused: true }, { reused: true, image: 'board/04.png' }] } });
+    const kept = await client.waitForVideo(sameAgain.id);
+    expect(kept.status).toBe('completed');
+    const reusedBy = async (id: string) =>
+      ((await (await fetch(`${server.url}/v1/videos/${id}/content?variant=metadata`, { headers: auth })).json()) as { settings: { story: { reused: boolean }[] } }).settings.story.map((s) => s.reused);
+    expect(await reusedBy(kept.id)).toEqual([true, true]); // the worker keys the shot as the pricing did
+
+    const blue = await picture(40);
+    const changed = await client.createStory({ script: PICTURED, steps: 2, audio: false, reuse_video_id: film.id, images: { 'board/04.png': new Blob([blue]) } });
+    expect(changed).toMatchObject({ cost: 1.125, story: { shots: [{ reused: true }, { reused: false }] } });
+    expect((await client.waitForVideo(changed.id)).status).toBe('completed');
+    expect(await reusedBy(changed.id)).toEqual([true, false]);
+    expect(same(await opening(changed.id, 1), await fitted(blue))).toBe(true);
+  });
+
+  it('refuses a picture not uploaded, an upload no shot names and an unreadable one, before charging anything', async () => {
+    const balance = async () => ((await (await fetch(`${server.url}/v1/usage`, { headers: auth })).json()) as { balance: number }).balance;
+    const before = await balance();
+    const videos = (await client.listVideos({ limit: 100 })).data.length;
+    const notUploaded = /^script:3: board\/04\.png was not uploaded; send it as images\[board\/04\.png\] \(multipart\/form-data\)$/;
+    const refusals: [Promise<Response>, number, string, RegExp][] = [
+      [post('/v1/stories', { script: PICTURED }), 400, 'CINE_ERR_INVALID_ARGUMENT', notUploaded],
+      [post('/v1/stories/check', { script: PICTURED }), 400, 'CINE_ERR_INVALID_ARGUMENT', notUploaded],
+      [postForm('/v1/stories', { script: PICTURED, 'images[board/4.png]': new Blob([red]) }), 400, 'CINE_ERR_INVALID_ARGUMENT', notUploaded],
+      [
+        postForm('/v1/stories', { script: PICTURED, 'images[board/04.png]': new Blob([red]), 'images[extra.png]': new Blob([red]) }),
+        400,
+        'CINE_ERR_INVALID_ARGUMENT',
+        /^images\[extra\.png\]: no shot of the script opens on extra\.png$/,
+      ],
+      [postForm('/v1/stories', { script: PICTURED, 'images[board/04.png]': new Blob(['not a picture']) }), 400, 'CINE_ERR_INPUT_UNREADABLE', /^images\[board\/04\.png\]: not a readable image/],
+    ];
+    for (const [request, status, code, message] of refusals) {
+      const response = await request;
+      const { error } = (await response.json()) as { error: { code: string; message: string } };
+      expect([response.status, error.code], error.message).toEqual([status, code]);
+      expect(error.message).toMatch(message);
+    }
+    expect(await balance()).toBe(before);
+    expect((await client.listVideos({ limit: 100 })).data).toHaveLength(videos);
+  });
+
+  it('runs `cinesim story --server` with the pictures from the script\'s folder; a missing one is refused, naming its line', async () => {
+    const folder = join(out, 'pictured');
+    await mkdir(join(folder, 'board'), { recursive: true });
+    await writeFile(join(folder, 'board', '04.png'), red);
+    await writeFile(join(folder, 'story.txt'), PICTURED);
+    const { key } = server.key({ credits: 10 });
+    const run = (script: string) => main(['story', script, '--server', server.url, '--api-key', key, '--steps', '2', '--no-audio', '--out', join(folder, 'film'), '--quiet']);
+    expect(await run(join(folder, 'story.txt'))).toBe(0);
+    const made = JSON.parse(await readFile(join(folder, 'film', 'film.mp4.json'), 'utf8')) as { extra: { videoId: string } };
+    expect(same(await opening(made.extra.videoId, 1), await fitted(red))).toBe(true);
+
+    await writeFile(join(folder, 'gone.txt'), PICTURED.replace('board/04.png', 'board/05.png'));
+    const stderr: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      expect(await run(join(folder, 'gone.txt'))).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(stderr.join('')).toMatch(/gone\.txt:3: board\/05\.png cannot be read \(no such file\)/);
+    const listed = await fetch(`${server.url}/v1/videos`, { headers: { authorization: `Bearer ${key}` } });
+    expect(((await listed.json()) as { data: Video[] }).data).toHaveLength(1); // nothing was sent
   });
 });

@@ -306,7 +306,7 @@ export async function runOnServer(
   label: string,
   flags: ServerFlags,
   modelGiven: boolean,
-  what: { prompt: string; seconds?: number; fps?: number } | { script: string; reuse_video_id?: string },
+  what: { prompt: string; seconds?: number; fps?: number } | { script: string; reuse_video_id?: string; images?: Record<string, Blob> },
   out: string,
 ): Promise<{ video: Video; written: string[]; elapsed: number }> {
   const { steps, guidance, shift, sampler, size, aspect } = parseClipFlags(flags);

@@ -4,10 +4,10 @@
  * folder after editing the script and only the changed shots are made again; `--reroll N` draws shot N anew.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { Command } from 'commander';
-import { ERRORS, invalidArgument } from '../../errors.ts';
-import type { ScriptShot, StoryPlan } from '../../story/index.ts';
+import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
+import type { ScriptShot, StoryPlan, StoryScript } from '../../story/index.ts';
 import { formatShotLine, parseStory } from '../../story/script.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
 import { checkOutPath, readTextArgument, type TextArgument } from '../input.ts';
@@ -149,7 +149,8 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
  * the film there (its metadata names the server's video) is the remake's source: the server reuses its
  * unchanged shots and charges only for the others. `--reroll N` draws shot N anew as the local command does,
  * and a shot drawn anew keeps its seed in later runs: the script sent gives those shots their seed
- * (`seed N` in their line). --check and --dry-run are the local command's.
+ * (`seed N` in their line). The pictures shots open on go with the script, read from its folder as the local
+ * command reads them. --check and --dry-run are the local command's.
  */
 async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: boolean): Promise<void> {
   for (const [flag, given] of [['--check', flags.check], ['--dry-run', flags.dryRun], ['--threads', flags.threads !== undefined]] as const) {
@@ -160,6 +161,7 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
   const { withCast } = await import('../../story/plan.ts');
   const parsed = parseStory(text, scriptPath === '-' ? 'stdin' : basename(scriptPath));
   checkRerolls(rerolls, parsed.shots.length);
+  const images = await shotPictureFiles(parsed, scriptPath === '-' ? '.' : dirname(scriptPath));
   await checkOutPath(flags.out, { flag: '--out', folder: true, holds: FILM_FOLDER });
   const out = flags.out.endsWith('/') ? flags.out : `${flags.out}/`;
   const film = await serverFilmIn(out);
@@ -172,7 +174,7 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
   const seeds = film ? shotSeeds(film, parsed, seed ?? film.seed, rerolls, same) : new Map<number, number>();
   const script = withShotSeeds(text, parsed.shots, seeds);
   const earlier = film?.id;
-  const run = (reuse?: string) => runOnServer('story', flags, modelGiven, { script, reuse_video_id: reuse }, out);
+  const run = (reuse?: string) => runOnServer('story', flags, modelGiven, { script, reuse_video_id: reuse, images }, out);
   const { video, written, elapsed } = await run(earlier).catch((error: unknown) => {
     // The folder's film is gone from the server (deleted, expired) or is another server's: make the film anew.
     const { code, param } = (error ?? {}) as { code?: string; param?: string };
@@ -189,6 +191,25 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
     );
   }
   for (const f of written) process.stdout.write(`${f}\n`);
+}
+
+/**
+ * The files of the pictures the script's shots open on, by path as the script writes it: from the script's folder
+ * (from here for a script on standard input), as src/story/pictures.ts finds them; their bytes are uploaded as they
+ * are (the server fits them to the frame). A missing one is refused with its line, before anything is sent.
+ */
+async function shotPictureFiles(script: StoryScript, folder: string): Promise<Record<string, Blob> | undefined> {
+  const images: Record<string, Blob> = {};
+  for (const shot of script.shots) {
+    if (shot.image === undefined || shot.image in images) continue;
+    const path = isAbsolute(shot.image) ? shot.image : join(folder, shot.image);
+    const bytes = await readFile(path).catch((cause: NodeJS.ErrnoException) => {
+      const why = cause.code === 'ENOENT' ? 'no such file' : cause.message;
+      throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${script.source}:${shot.line}: ${shot.image} cannot be read (${why})`, { param: 'script', cause });
+    });
+    images[shot.image] = new Blob([bytes]);
+  }
+  return Object.keys(images).length > 0 ? images : undefined;
 }
 
 /** A film a `--server` run left in this folder: the server's id (its metadata's `extra.videoId`), story seed and shots. */
