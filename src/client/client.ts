@@ -25,10 +25,10 @@ import { readEvents } from './sse.ts';
 export type { Model, PromptCheck, Usage, Video, VideoList, Variant };
 export type CreateVideoParams = z.input<typeof CreateVideoBody>;
 /**
- * A story request; `images` are the pictures its `image` shots open on, by path as the script writes it (the
- * request then goes as multipart/form-data, each one as `images[<path>]`).
+ * A story request: the script as text; `images` are the pictures its `image` shots open on, by path as the script
+ * writes it (the request then goes as multipart/form-data, each one as `images[<path>]`).
  */
-export type CreateStoryParams = Omit<z.input<typeof CreateStoryBody>, 'images'> & { images?: Record<string, Blob> };
+export type CreateStoryParams = Omit<z.input<typeof CreateStoryBody>, 'script' | 'images'> & { script: string; images?: Record<string, Blob> };
 
 export interface CinesimClientOptions {
   /** The server, e.g. http://127.0.0.1:8787 (with or without /v1). */

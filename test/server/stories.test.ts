@@ -222,7 +222,8 @@ describe('a story whose shots open on pictures (storyboard frames), uploaded wit
     const check = await postForm('/v1/stories/check', { script: PICTURED, steps: '2', 'images[board/04.png]': new Blob([red]) });
     expect(check.status, await check.clone().text()).toBe(200);
     expect(((await check.json()) as StoryPlan).shots.map((s) => s.image)).toEqual([undefined, 'board/04.png']);
-    const response = await postForm('/v1/stories', { script: PICTURED, steps: '2', audio: 'false', 'images[board/04.png]': new Blob([red]) });
+    // the script as a file part too, as `curl -F script=@story.txt` sends it
+    const response = await postForm('/v1/stories', { script: new File([PICTURED], 'story.txt'), steps: '2', audio: 'false', 'images[board/04.png]': new Blob([red]) });
     expect(response.status, await response.clone().text()).toBe(200);
     film = (await response.json()) as Video;
     // 9 frames, then a cut to 9 more (a picture shot keeps its first frame): 18 frames, 17 of them time
@@ -266,6 +267,7 @@ describe('a story whose shots open on pictures (storyboard frames), uploaded wit
         /^images\[extra\.png\]: no shot of the script opens on extra\.png$/,
       ],
       [postForm('/v1/stories', { script: PICTURED, 'images[board/04.png]': new Blob(['not a picture']) }), 400, 'CINE_ERR_INPUT_UNREADABLE', /^images\[board\/04\.png\]: not a readable image/],
+      [postForm('/v1/stories', { script: new Blob([new Uint8Array([0xff, 0xfe, 0x41])]) }), 400, 'CINE_ERR_INPUT_UNREADABLE', /^script: the uploaded script is not UTF-8 text$/],
     ];
     for (const [request, status, code, message] of refusals) {
       const response = await request;

@@ -16,7 +16,7 @@ import { newId } from '../ids.ts';
 import type { ModelCatalog, ServedModel } from '../models/catalog.ts';
 import { checkUrlNow } from '../net/fetch.ts';
 import type { InputRole, JobPage, JobParams, JobQueue, JobRecord, ListOptions, StoredFile } from '../queue/types.ts';
-import type { CreateStoryBody, CreateVideoBody, ImageInput, StoryPlan as StoryPlanBody, Variant } from '../schemas/videos.ts';
+import type { CreateVideoBody, ImageInput, StoryPlan as StoryPlanBody, StoryRequest, Variant } from '../schemas/videos.ts';
 import type { BlobStore } from '../storage/blob-store.ts';
 import { collectUnused } from '../storage/collect.ts';
 import { shotsRecord } from '../storage/shots.ts';
@@ -67,7 +67,7 @@ export class JobService {
   }
 
   /** A film from a story script: one job that makes every shot in order and cuts them together. */
-  async createStory(principal: Principal, body: CreateStoryBody, options: CreateOptions = {}): Promise<{ job: JobRecord; created: boolean }> {
+  async createStory(principal: Principal, body: StoryRequest, options: CreateOptions = {}): Promise<{ job: JobRecord; created: boolean }> {
     const requestHash = await hashRequest({ story: body });
     const replay = this.replay(principal, options.idempotencyKey, requestHash);
     if (replay) return { job: replay, created: false };
@@ -87,7 +87,7 @@ export class JobService {
   }
 
   /** What `createStory` would make and charge for this request, planned and checked the same way; nothing is queued. */
-  async checkStory(principal: Principal, body: CreateStoryBody): Promise<StoryPlanBody> {
+  async checkStory(principal: Principal, body: StoryRequest): Promise<StoryPlanBody> {
     const { model, params, charged } = await this.planStory(principal, body);
     return {
       object: 'story.plan',
@@ -196,7 +196,7 @@ export class JobService {
    * whose key (src/story/record.ts; a picture's is the hash of its upload's bytes) matches one of that film's
    * are reused, and the charge is the seconds of film the other shots make.
    */
-  private async planStory(principal: Principal, body: CreateStoryBody) {
+  private async planStory(principal: Principal, body: StoryRequest) {
     const model = this.deps.catalog.get(body.model);
     const earlier = body.reuse_video_id === undefined ? undefined : this.earlierFilm(principal, body.reuse_video_id);
     // A remake keeps the earlier film's story seed unless told otherwise (the script's seed line wins in any case).

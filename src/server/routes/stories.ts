@@ -5,11 +5,12 @@
  * (`images[<path>]`), read as /v1/videos reads its uploads.
  */
 import type { FastifyInstance } from 'fastify';
+import { CinesimError, ERRORS } from '../../errors.ts';
 import { idempotencyKey } from '../http/idempotency.ts';
 import { acceptMultipart } from '../http/multipart.ts';
 import { presentVideo } from '../jobs/present.ts';
 import { COMMON_ERRORS, ErrorBody } from '../schemas/common.ts';
-import { CreateStoryBody, StoryPlan, Video } from '../schemas/videos.ts';
+import { CreateStoryBody, StoryPlan, Video, type StoryRequest } from '../schemas/videos.ts';
 import type { ZodTypeProvider } from '../schemas/zod-fastify.ts';
 
 export default async function storyRoutes(fastify: FastifyInstance): Promise<void> {
@@ -36,7 +37,7 @@ export default async function storyRoutes(fastify: FastifyInstance): Promise<voi
       },
     },
     async (request) => {
-      const { job } = await app.jobs.createStory(request.principal, request.body, { idempotencyKey: idempotencyKey(request) });
+      const { job } = await app.jobs.createStory(request.principal, await withScriptText(request.body), { idempotencyKey: idempotencyKey(request) });
       return presentVideo(job);
     },
   );
@@ -57,6 +58,16 @@ export default async function storyRoutes(fastify: FastifyInstance): Promise<voi
         response: { 200: StoryPlan, ...COMMON_ERRORS, 413: ErrorBody, 415: ErrorBody },
       },
     },
-    async (request) => app.jobs.checkStory(request.principal, request.body),
+    async (request) => app.jobs.checkStory(request.principal, await withScriptText(request.body)),
   );
+}
+
+/** The script given as a file part (`-F script=@story.txt`), read as UTF-8 text. */
+async function withScriptText(body: CreateStoryBody): Promise<StoryRequest> {
+  if (!(body.script instanceof File)) return { ...body, script: body.script };
+  try {
+    return { ...body, script: new TextDecoder('utf-8', { fatal: true }).decode(await body.script.arrayBuffer()) };
+  } catch (cause) {
+    throw new CinesimError(ERRORS.INPUT_UNREADABLE, 'script: the uploaded script is not UTF-8 text', { param: 'script', cause });
+  }
 }

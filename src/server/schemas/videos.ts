@@ -64,11 +64,13 @@ export type CreateVideoBody = z.output<typeof CreateVideoBody>;
 export const CreateStoryBody = z
   .strictObject({
     script: z
-      .string()
-      .meta({
-        description: 'The story script: optional title and seed, a cast (`Name: description`), then shots (`- 2s: Ruby bounces on green grass`, `- 2s continue: …`).',
-        example: 'title: Ruby\ncast:\n  Ruby: a small red striped ball\nshots:\n  - 2s: Ruby bounces on green grass\n  - 2s continue: Ruby moves left on green grass',
-      })
+      .union([
+        z.string().meta({
+          description: 'The story script: optional title and seed, a cast (`Name: description`), then shots (`- 2s: Ruby bounces on green grass`, `- 2s continue: …`, `- 2s image board/04.png: …`).',
+          example: 'title: Ruby\ncast:\n  Ruby: a small red striped ball\nshots:\n  - 2s: Ruby bounces on green grass\n  - 2s continue: Ruby moves left on green grass',
+        }),
+        z.file().meta({ description: 'In multipart/form-data, the script may also be a file part (UTF-8 text): `-F script=@story.txt`.' }),
+      ])
       .register(fieldWords, { what: 'a story script: a cast, then its shots, as docs/STORY.md describes' }),
     negative_prompt: generationFields.negative_prompt,
     model: generationFields.model,
@@ -97,6 +99,8 @@ export const CreateStoryBody = z
   })
   .meta({ id: 'CreateStory' });
 export type CreateStoryBody = z.output<typeof CreateStoryBody>;
+/** A story request as the service takes it: a script given as a file part already read as text. */
+export type StoryRequest = Omit<CreateStoryBody, 'script'> & { readonly script: string };
 
 /** POST /v1/videos/extensions, as OpenAI's `videos.extend`. */
 export const ExtendVideoBody = z.strictObject({
