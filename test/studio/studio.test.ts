@@ -440,7 +440,7 @@ describe.skipIf(!HAS_CHROMIUM)('the studio on a server with API keys', { timeout
     const page = await browser.context.newPage();
     const errors = watchErrors(page);
     await page.goto(`${server.url}/`);
-    await page.evaluate(() => localStorage.clear()); // the test before saved its key in this browser
+    await page.evaluate('localStorage.clear()'); // the test before saved its key in this browser
     await page.reload();
     await page.getByRole('textbox', { name: 'API key' }).fill(key);
     await page.getByRole('button', { name: 'Save' }).click();
