@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import sharp from 'sharp';
 import type { Video } from '../../src/server/schemas/videos.ts';
 import { ensureStudioBuilt } from '../../src/server/studio/build.ts';
 import { tempDir } from '../server/helpers.ts';
@@ -287,6 +288,58 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     await page.getByRole('button', { name: 'Make every shot anew' }).click();
     await page.locator('.story-check', { hasText: /^2 shots, 4 s of film\.$/ }).waitFor();
     expect(await page.locator('.create-form .cost-value').textContent()).toMatch(/^4 credits?$/);
+    await modeOption('Text').click();
+  });
+
+  it('makes a film whose shot opens on a picture: a slot per path the script names, sent with the script', async () => {
+    const checks: number[] = [];
+    const onResponse = (r: { url(): string; status(): number }) => void (r.url().endsWith('/v1/stories/check') && checks.push(r.status()));
+    page.on('response', onResponse);
+    await page.goto(`${server.url}/#/create`);
+    await modeOption('Story').click();
+    await page.fill('#story-script', 'title: Board film\nshots:\n  - 2s image board/04.png: a small red ball falls at night\n  - 2s: a small red ball bounces on green grass');
+    const slot = page.getByRole('group', { name: 'board/04.png' });
+    await slot.waitFor();
+    expect(await page.locator('.story-picture-slots .drop-zone').count()).toBe(1);
+    // no picture yet: Generate waits for it, and the script is not sent to be checked without it
+    await page.locator('#create-blockers', { hasText: 'Add the picture for board/04.png.' }).waitFor();
+    await page.locator('.story-check', { hasText: 'The script is checked once its pictures are added below.' }).waitFor();
+    expect(await generate().isDisabled()).toBe(true);
+    await screenshot(page, '08g-story-picture-missing');
+
+    const picture = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#102040' } }).png().toBuffer();
+    await slot.locator('input[type=file]').setInputFiles({ name: 'storyboard-04.png', mimeType: 'image/png', buffer: picture });
+    await slot.locator('img').waitFor();
+    // the picture shot keeps its first frame, as the film opens on it: one frame more than 4 s
+    await page.locator('.story-check', { hasText: '2 shots, 4.13 s of film.' }).waitFor();
+    await expect.poll(() => generate().isDisabled()).toBe(false);
+    expect(checks.filter((status) => status !== 200)).toEqual([]); // never the server's 400 about a missing upload
+    await screenshot(page, '08h-story-picture');
+    await generate().click();
+    await card('Board film').locator('.status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    page.off('response', onResponse);
+    // a path the script no longer names drops its picture: named again, it is asked for again
+    const script = await page.inputValue('#story-script');
+    await page.fill('#story-script', script.replace(' image board/04.png', ''));
+    await page.locator('.story-pictures').waitFor({ state: 'detached' });
+    await page.fill('#story-script', script);
+    await slot.waitFor();
+    expect(await slot.locator('img').count()).toBe(0);
+    const film = (await videos()).find((v) => v.prompt === 'Board film')!;
+    expect(film.story!.shots.map((shot) => shot.image)).toEqual(['board/04.png', undefined]);
+    expect(film.inputs).toContainEqual({ role: 'image:board/04.png', source: 'upload' });
+
+    // Use settings gives the script back with its image line; the studio kept no picture, so the slot asks again
+    await page.goto(`${server.url}/#/gallery/${film.id}`);
+    const player = page.locator('dialog.player-dialog');
+    await player.locator('.shot-list li').nth(1).waitFor();
+    expect(await player.getByRole('button', { name: /^Make shot \d again/ }).count()).toBe(0); // Redo would need the picture
+    await player.getByRole('button', { name: 'Use settings' }).click();
+    await page.locator('label.mode-option.selected', { hasText: 'Story' }).waitFor();
+    expect(await page.inputValue('#story-script')).toContain(`  - 2s seed ${film.story!.shots[0].seed} image board/04.png: a small red ball falls at night`);
+    await page.locator('.story-pictures', { hasText: 'The studio does not keep a film’s pictures' }).waitFor();
+    await page.locator('#create-blockers', { hasText: 'Add the picture for board/04.png.' }).waitFor();
+    await page.getByRole('button', { name: 'Make every shot anew' }).click();
     await modeOption('Text').click();
   });
 

@@ -68,21 +68,18 @@ export class StudioApi {
     const { keyframes, ...fields } = request;
     const headers = { 'idempotency-key': idempotencyKey };
     if (!keyframes?.length) return this.json('POST', '/v1/videos', fields, headers);
-    const form = new FormData();
-    for (const [name, value] of Object.entries(fields)) if (value !== undefined && value !== '') form.append(name, String(value));
-    keyframes.forEach((k, i) => {
-      form.append(`keyframes[${i}][role]`, k.role);
-      form.append(`keyframes[${i}][image]`, k.image, k.image.name || `${k.role}.png`);
-    });
-    return this.json('POST', '/v1/videos', form, headers);
+    const roles = Object.fromEntries(keyframes.map((k, i) => [`keyframes[${i}][role]`, k.role]));
+    const files = keyframes.map((k, i) => [`keyframes[${i}][image]`, k.image, `${k.role}.png`] as const);
+    return this.json('POST', '/v1/videos', multipart({ ...fields, ...roles }, files), headers);
   }
 
+  /** A film from a story script: JSON, or multipart/form-data with the pictures its shots open on (`images[<path>]`). */
   createStory(request: StoryRequest, idempotencyKey: string): Promise<Video> {
-    return this.json('POST', '/v1/stories', request, { 'idempotency-key': idempotencyKey });
+    return this.json('POST', '/v1/stories', storyBody(request), { 'idempotency-key': idempotencyKey });
   }
 
   checkStory(request: StoryRequest, signal?: AbortSignal): Promise<StoryPlan> {
-    return this.json('POST', '/v1/stories/check', request, {}, signal);
+    return this.json('POST', '/v1/stories/check', storyBody(request), {}, signal);
   }
 
   remix(id: string, prompt: string): Promise<Video> {
@@ -165,6 +162,23 @@ export class StudioApi {
     if (!response.ok) throw await apiError(response);
     return response;
   }
+}
+
+/** A story request as it goes: JSON without pictures, else a form with one `images[<path as the script writes it>]` part each. */
+function storyBody({ images, ...fields }: StoryRequest): object {
+  const files = Object.entries(images ?? {}).map(([path, image]) => [`images[${path}]`, image, path.split('/').pop() ?? path] as const);
+  return files.length === 0 ? fields : multipart(fields, files);
+}
+
+/**
+ * Fields and files as multipart/form-data, as the server's multipart parser reads them: each field as text (empty
+ * ones left out), each file under its name with its own file name, else `fallback`.
+ */
+function multipart(fields: object, files: readonly (readonly [name: string, file: Blob, fallback: string])[]): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(fields)) if (value !== undefined && value !== '') form.append(name, String(value));
+  for (const [name, file, fallback] of files) form.append(name, file, (file instanceof File && file.name) || fallback);
+  return form;
 }
 
 /** How often a request the rate limit refused is sent again, and the longest wait between tries. */

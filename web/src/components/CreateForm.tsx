@@ -1,7 +1,8 @@
 /**
  * Making a video: mode, prompt (checked as it is typed), the mode's inputs, settings and the cost, then
  * Generate (or Ctrl/Cmd+Enter). In the story mode the prompt is a script (shots, a cast; the server checks
- * it line by line) and the video is the film of its shots. In the list mode it is one prompt per line, each
+ * it line by line) and the video is the film of its shots, with a picture slot for each path its `image`
+ * shots name (sent with the script as uploads). In the list mode it is one prompt per line, each
  * checked on its own and made with the same settings. The button stays disabled, with the reason next to
  * it, while the request could not succeed; whatever the server still refuses is shown as it says it.
  */
@@ -14,6 +15,7 @@ import { useJobs } from '../state/jobs.tsx';
 import { usePrefs } from '../state/prefs.tsx';
 import { usePromptCheck, usePromptChecks } from '../state/prompt-check.ts';
 import { useStoryCheck } from '../state/story-check.ts';
+import { useStoryPictures } from '../state/story-pictures.ts';
 import { useServer } from '../state/server.tsx';
 import { useToast } from '../state/toasts.tsx';
 import { useVocabulary } from '../state/vocabulary.ts';
@@ -24,6 +26,7 @@ import { ImageDrop } from './ImageDrop.tsx';
 import { LinesField } from './LinesField.tsx';
 import { ModeSwitch } from './ModeSwitch.tsx';
 import { PromptEditor } from './PromptEditor.tsx';
+import { StoryPictures } from './StoryPictures.tsx';
 import { VocabularyHints } from './VocabularyHints.tsx';
 
 export function CreateForm() {
@@ -66,8 +69,11 @@ export function CreateForm() {
   // A story's length (and so its cost) is known once the server has planned its script.
   const script = shownScript(draft.script, lang);
   const remake = draft.remakeOf;
-  const storyRequest = { ...shared, script, ...(remake ? { reuse_video_id: remake.id, shift: remake.shift, sampler: remake.sampler, audio: remake.audio } : {}) };
-  const storyCheck = useStoryCheck(storyRequest, story);
+  // The pictures its shots open on, uploaded with it.
+  const pictures = useStoryPictures(script, story);
+  const storyRequest = { ...shared, script, images: pictures.images, ...(remake ? { reuse_video_id: remake.id, shift: remake.shift, sampler: remake.sampler, audio: remake.audio } : {}) };
+  // Without every picture the server could only answer that one is missing: the script is checked once they are all there.
+  const storyCheck = useStoryCheck(storyRequest, story && pictures.missing.length === 0);
   const reusedShots = storyCheck.plan?.shots.filter((s) => s.reused).length ?? 0;
   const videos = story ? 1 : (list ? lines.length : 1) * draft.variants;
   const cost = !model ? 0 : story ? storyCheck.plan?.cost ?? 0 : Number(draft.seconds) * model.credits_per_second * videos;
@@ -78,6 +84,7 @@ export function CreateForm() {
   if (!model) blockers.push(t('create.blockNoModel'));
   if (story) {
     if (script.trim() === '') blockers.push(t('create.blockScript'));
+    else if (pictures.missing.length > 0) blockers.push(...pictures.missing.map((path) => t('create.blockPicture', { path })));
     else if (storyCheck.error) blockers.push(t('create.blockScriptInvalid'));
   } else if (list) {
     if (lines.length === 0) blockers.push(t('create.blockList'));
@@ -196,6 +203,8 @@ export function CreateForm() {
           status={
             storyCheck.error ? (
               <span className="error-text">{storyCheck.error}</span>
+            ) : pictures.missing.length > 0 ? (
+              t('create.storyPicturesFirst')
             ) : storyCheck.plan ? (
               t('create.storyPlan', { shots: storyCheck.plan.shots.length, s: storyCheck.plan.seconds.toFixed(2).replace(/\.?0+$/, '') }) +
               (draft.remakeOf ? ` ${t('create.storyReused', { n: reusedShots })}` : '')
@@ -210,6 +219,7 @@ export function CreateForm() {
               </button>
             </p>
           ) : null}
+          <StoryPictures paths={pictures.paths} pictures={pictures.pictures} onChange={pictures.set} remake={draft.remakeOf !== undefined} />
         </LinesField>
       ) : list ? (
         <LinesField

@@ -1,6 +1,7 @@
 /**
  * An image input that takes a drop, a paste (anywhere on the zone, focused) or a file picked the usual
- * way; it shows the image it holds.
+ * way; it shows the image it holds. Its file input is named by its button and the zone's label ("Choose a
+ * file First frame"), so several on one page are told apart.
  */
 import { useEffect, useId, useState, type DragEvent } from 'react';
 import { useI18n } from '../i18n/i18n.tsx';
@@ -58,13 +59,14 @@ export function ImageDrop({ label, file, onChange }: { label: string; file?: Fil
         <div className="drop-text">
           {file ? <span className="file-name">{file.name}</span> : <span>{t('image.drop')}</span>}
           <span className="drop-actions">
-            <label className="button small" htmlFor={id}>
+            <label className="button small" htmlFor={id} id={`${id}-choose`}>
               {file ? t('image.replace') : t('image.choose')}
             </label>
             <input
               id={id}
               className="visually-hidden"
               type="file"
+              aria-labelledby={`${id}-choose ${id}-label`}
               accept="image/png,image/jpeg,image/webp"
               onChange={(e) => {
                 onChange(e.target.files?.[0]);

@@ -117,6 +117,8 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
   };
 
   const completed = video.status === 'completed';
+  // A film whose shots open on pictures is made again only with them, which the studio does not keep: Use settings asks for them.
+  const pictured = video.story?.shots.some((s) => s.image !== undefined) ?? false;
   return (
     <div className="dialog-body">
       <div className="dialog-main">
@@ -196,9 +198,10 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
                     <li key={s.index}>
                       <span className="shot-text">
                         {`${s.seconds} s${s.transition === 'continue' ? ' ↪' : ''} · ${s.text}`}
+                        {s.image !== undefined ? <span className="muted small">{` · ${t('player.shotImage', { path: s.image })}`}</span> : null}
                         {s.reused ? <span className="muted small">{` · ${t('player.shotReused')}`}</span> : null}
                       </span>
-                      {completed ? (
+                      {completed && !pictured ? (
                         <button type="button" className="button ghost small shot-redo" onClick={() => void redoShot(s.index)} aria-label={t('player.redoShotLabel', { n: s.index })}>
                           {t('player.redoShot')}
                         </button>
@@ -206,6 +209,7 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
                     </li>
                   ))}
                 </ol>
+                {completed && pictured ? <p className="muted small">{t('player.redoPictures')}</p> : null}
               </dd>
             </>
           ) : null}
