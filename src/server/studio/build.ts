@@ -38,6 +38,7 @@ const SHARED_INPUTS = [
   'src/util',
   'src/errors.ts',
   'src/media/frames.ts',
+  'src/story/script.ts',
   'package-lock.json',
 ];
 
