@@ -246,9 +246,33 @@ describe('a story whose shots open on pictures (storyboard frames), uploaded wit
     const blue = await picture(40);
     const changed = await client.createStory({ script: PICTURED, steps: 2, audio: false, reuse_video_id: film.id, images: { 'board/04.png': new Blob([blue]) } });
     expect(changed).toMatchObject({ cost: 1.125, story: { shots: [{ reused: true }, { reused: false }] } });
+    expect(changed.inputs).toContainEqual({ role: 'image:board/04.png', source: 'upload' }); // an upload wins over the earlier film's
     expect((await client.waitForVideo(changed.id)).status).toBe('completed');
     expect(await reusedBy(changed.id)).toEqual([true, false]);
     expect(same(await opening(changed.id, 1), await fitted(blue))).toBe(true);
+  });
+
+  it('remakes it without the picture sent again: the earlier film\'s is taken, so the shot is kept, or opens on it when made again', async () => {
+    // a JSON body, as the studio's Redo sends it: no picture part
+    const response = await post('/v1/stories', { script: PICTURED, steps: 2, audio: false, reuse_video_id: film.id });
+    expect(response.status, await response.clone().text()).toBe(200);
+    const kept = (await response.json()) as Video;
+    expect(kept).toMatchObject({ cost: 0, story: { shots: [{ reused: true }, { reused: true, image: 'board/04.png' }] } });
+    expect(kept.inputs).toContainEqual({ role: 'image:board/04.png', source: `video:${film.id}` });
+    expect((await client.waitForVideo(kept.id)).status).toBe('completed');
+
+    // the picture shot's text edited, in a remake of that remake: the shot is made again, on the first film's picture
+    const edited = PICTURED.replace('bounces on green grass', 'moves left on green grass');
+    expect(await client.checkStory({ script: edited, steps: 2, audio: false, reuse_video_id: kept.id })).toMatchObject({ cost: 1.125 });
+    const remade = await client.createStory({ script: edited, steps: 2, audio: false, reuse_video_id: kept.id });
+    expect(remade).toMatchObject({ cost: 1.125, story: { shots: [{ reused: true }, { reused: false }] } });
+    expect((await client.waitForVideo(remade.id)).status).toBe('completed');
+    expect(same(await opening(remade.id, 1), await fitted(red))).toBe(true);
+
+    // a path the earlier film had no picture for is still to be uploaded
+    const other = await post('/v1/stories/check', { script: PICTURED.replace('board/04.png', 'board/05.png'), steps: 2, reuse_video_id: film.id });
+    expect(other.status).toBe(400);
+    expect(((await other.json()) as ErrorJson).error.message).toBe('script:3: board/05.png was not uploaded; send it as images[board/05.png] (multipart/form-data)');
   });
 
   it('refuses a picture not uploaded, an upload no shot names and an unreadable one, before charging anything', async () => {

@@ -9,6 +9,7 @@
  * - the image is decoded, cropped to the clip's size (cover) and stored as PNG, so the worker reads a
  *   small, known-good file, and a retry or remix reads the very same one.
  */
+import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import { CinesimError, ERRORS } from '../../errors.ts';
 import { decodeVideo } from '../../media/decode.ts';
@@ -52,6 +53,47 @@ export async function storeImage(image: RgbImage, role: string, source: string, 
   const png = await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer();
   const ref = await blobs.put(png);
   return { file: { role, hash: ref.hash, contentType: 'image/png', bytes: ref.bytes }, source };
+}
+
+/**
+ * A picture a story's shot opens on (`image:<path>`): the sha256 of its upload's bytes, which is part of the key of
+ * every shot that opens on it (src/story/record.ts), and how the job stores it (once every check has passed).
+ */
+export interface StoryPicture {
+  readonly hash: string;
+  readonly source: string;
+  readonly store: () => StoredInput | Promise<StoredInput>;
+}
+
+/** The upload `images[<path>]`, read and checked as a keyframe upload is and fitted to `size`. */
+export async function uploadedPicture(file: File, path: string, size: Size, ctx: InputContext): Promise<StoryPicture> {
+  const { image, source } = await readImageInput(file, `images[${path}]`, size, ctx);
+  return { hash: await fileSha256(file), source, store: () => storeImage(image, `${PICTURE_ROLE}${path}`, source, ctx.blobs) };
+}
+
+/**
+ * The pictures an earlier story film's shots opened on, by path: its stored inputs (fitted to its frame; the worker
+ * fits them to another film's) with the hashes of their uploads, each taken as this job's input as it is, not
+ * stored again. So a remake that does not upload a picture again opens its shots on the same one.
+ */
+export function keptPictures(film: JobRecord, files: readonly StoredFile[]): Map<string, StoryPicture> {
+  const hashes = film.params.pictureHashes ?? {};
+  const source = `video:${film.id}`;
+  return new Map(
+    files.flatMap((file) => {
+      const path = file.role.startsWith(PICTURE_ROLE) ? file.role.slice(PICTURE_ROLE.length) : undefined;
+      const hash = path === undefined ? undefined : hashes[path];
+      return path === undefined || hash === undefined ? [] : [[path, { hash, source, store: () => ({ file, source }) }] as const];
+    }),
+  );
+}
+
+/** The job file of a story's picture: `input:image:<path as the script writes it>`. */
+const PICTURE_ROLE = 'input:image:';
+
+/** The sha256 of an upload's bytes (hex). */
+export async function fileSha256(file: File): Promise<string> {
+  return createHash('sha256').update(new Uint8Array(await file.arrayBuffer())).digest('hex');
 }
 
 /** The stored MP4 of a completed video, as the input an extension continues. */

@@ -105,6 +105,9 @@ export interface StoryFields extends Omit<GenerationFields, 'prompt' | 'seconds'
   readonly images?: Readonly<Record<string, unknown>>;
 }
 
+/** A story job's params, but its inputs: the film's, with the planned shots. */
+export type PlannedStory = PlannedParams & { readonly story: StoryPlan };
+
 /** Shots one story may have on a server, and characters its script may have. */
 export const MAX_STORY_SHOTS = 24;
 export const MAX_SCRIPT_CHARS = 20_000;
@@ -112,11 +115,16 @@ export const MAX_SCRIPT_CHARS = 20_000;
 /**
  * A story request → its job's params: the script parsed and planned (src/story; every mistake named by its
  * line), then every shot checked as a video request of its own (size, length within the server's limit,
- * steps, a continued shot or one that opens on a picture as image-to-video, every picture uploaded), so a film
- * that would fail at its fifth shot fails here. The job is the film: its prompt the title, its seconds the
- * film's (what is charged), its seed the story's.
+ * steps, a continued shot or one that opens on a picture as image-to-video, every picture uploaded or, in a
+ * remake, `kept` from the earlier film), so a film that would fail at its fifth shot fails here. The job is the
+ * film: its prompt the title, its seconds the film's (what is charged), its seed the story's.
  */
-export function planStoryGeneration(model: ServedModel, fields: StoryFields, limits: ServerConfig['limits']): PlannedParams & { story: StoryPlan } {
+export function planStoryGeneration(
+  model: ServedModel,
+  fields: StoryFields,
+  limits: ServerConfig['limits'],
+  kept: ReadonlySet<string> = new Set(),
+): PlannedStory {
   checkText('script', fields.script, MAX_SCRIPT_CHARS, true);
   const script = parseStory(fields.script, 'script');
   if (script.shots.length > MAX_STORY_SHOTS) {
@@ -140,7 +148,7 @@ export function planStoryGeneration(model: ServedModel, fields: StoryFields, lim
       throw rephrased(error, { prefix: `script:${shot.line}: `, param: 'script' });
     }
   });
-  checkStoryImages(plan, Object.keys(fields.images ?? {}));
+  checkStoryImages(plan, Object.keys(fields.images ?? {}), kept);
   const [first] = shots;
   return {
     ...first,
@@ -160,11 +168,12 @@ export function filmSettingsOf(p: PlannedParams): FilmSettings {
 
 /**
  * Every picture an `image` shot names is uploaded (`images[<path>]`, the path as the script writes it; a JSON body
- * has none), and every upload is a picture a shot names.
+ * has none) or, in a remake, one the earlier film opened a shot on (`kept`, by path); and every upload is a
+ * picture a shot names.
  */
-function checkStoryImages(plan: StoryPlan, uploaded: readonly string[]): void {
+function checkStoryImages(plan: StoryPlan, uploaded: readonly string[], kept: ReadonlySet<string>): void {
   for (const shot of plan.shots) {
-    if (shot.image === undefined || uploaded.includes(shot.image)) continue;
+    if (shot.image === undefined || uploaded.includes(shot.image) || kept.has(shot.image)) continue;
     throw invalid('script', `script:${shot.line}: ${shot.image} was not uploaded; send it as images[${shot.image}] (multipart/form-data)`);
   }
   const named = new Set(plan.shots.map((shot) => shot.image));

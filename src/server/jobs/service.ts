@@ -23,8 +23,8 @@ import { shotsRecord } from '../storage/shots.ts';
 import type { LinkSigner, ShareLink } from '../storage/signed-links.ts';
 import { DerivedFiles, isDerivedVariant } from './derived.ts';
 import type { JobEvents } from './events.ts';
-import { readImageInput, storeImage, storeImageInput, videoInput, type InputContext, type StoredInput } from './inputs.ts';
-import { filmSettingsOf, picturesByShot, planGeneration, planStoryGeneration, type GenerationFields } from './plan.ts';
+import { fileSha256, keptPictures, storeImageInput, uploadedPicture, videoInput, type InputContext, type StoredInput, type StoryPicture } from './inputs.ts';
+import { filmSettingsOf, picturesByShot, planGeneration, planStoryGeneration, type GenerationFields, type PlannedStory } from './plan.ts';
 import { presentShots } from './present.ts';
 
 export interface JobServiceDeps {
@@ -74,10 +74,9 @@ export class JobService {
 
     const { model, params, inputs, pictures, charged } = await this.planStory(principal, body);
     const callbackUrl = body.callback_url === undefined ? undefined : await this.checkCallback(body.callback_url);
-    // The pictures are stored once every check has passed (a refused enqueue collects them again).
-    const stored = await this.storeInputs(
-      [...pictures].map(([path, { image, source }]) => ({ role: `image:${path}` as const, store: () => storeImage(image, `input:image:${path}`, source, this.deps.blobs) })),
-    );
+    // The pictures are stored once every check has passed (a refused enqueue collects them again; one kept from
+    // the earlier film is that film's file, still in use).
+    const stored = await this.storeInputs([...pictures].map(([path, { store }]) => ({ role: `image:${path}` as const, store })));
     return this.enqueue(principal, model, params, [...stored.map((s) => s.file), ...inputs], {
       requestHash,
       callbackUrl,
@@ -194,14 +193,16 @@ export class JobService {
    * A story request → its job's params; its pictures read and checked (not stored yet: `createStory` stores
    * them); and for a remake (`reuse_video_id`) the earlier film's shots archive as the job's input: the shots
    * whose key (src/story/record.ts; a picture's is the hash of its upload's bytes) matches one of that film's
-   * are reused, and the charge is the seconds of film the other shots make.
+   * are reused, and the charge is the seconds of film the other shots make. A remake's picture not uploaded
+   * again is the earlier film's for that path, when it had one.
    */
   private async planStory(principal: Principal, body: StoryRequest) {
     const model = this.deps.catalog.get(body.model);
     const earlier = body.reuse_video_id === undefined ? undefined : this.earlierFilm(principal, body.reuse_video_id);
     // A remake keeps the earlier film's story seed unless told otherwise (the script's seed line wins in any case).
-    const planned = planStoryGeneration(model, { ...body, seed: body.seed ?? earlier?.job.params.seed }, this.deps.config.limits);
-    const pictures = await this.readPictures(principal, body.images ?? {}, { width: planned.width, height: planned.height });
+    const kept = earlier?.pictures ?? new Map<string, StoryPicture>();
+    const planned = planStoryGeneration(model, { ...body, seed: body.seed ?? earlier?.job.params.seed }, this.deps.config.limits, new Set(kept.keys()));
+    const pictures = await this.storyPictures(principal, planned, body.images ?? {}, kept);
     const pictureHashes = Object.fromEntries([...pictures].map(([path, { hash }]) => [path, hash]));
     let reused: number[] = [];
     if (earlier?.shots) {
@@ -224,23 +225,30 @@ export class JobService {
     return { model, params, inputs, pictures, charged: filmSeconds(planned.story.shots, planned.fps, new Set(reused)) };
   }
 
-  /** A story's uploaded pictures, by path: each read and checked as a keyframe upload is, fitted to the film's frame, with the sha256 of its bytes. */
-  private async readPictures(principal: Principal, images: Readonly<Record<string, File>>, size: { width: number; height: number }) {
+  /**
+   * The pictures a story's shots open on, by path: each upload read and checked as a keyframe upload is, fitted to
+   * the film's frame; and each path the script names but the request does not upload taken from `kept` (the earlier
+   * film's, in a remake; `planStoryGeneration` has refused a path in neither).
+   */
+  private async storyPictures(principal: Principal, planned: PlannedStory, images: Readonly<Record<string, File>>, kept: ReadonlyMap<string, StoryPicture>) {
     const context = this.inputContext(principal);
-    const read = async ([path, file]: [string, File]) => {
-      const { image, source } = await readImageInput(file, `images[${path}]`, size, context);
-      return [path, { image, source, hash: await fileSha256(file) }] as const;
-    };
-    return new Map(await Promise.all(Object.entries(images).map(read)));
+    const size = { width: planned.width, height: planned.height };
+    const uploaded = await Promise.all(Object.entries(images).map(async ([path, file]) => [path, await uploadedPicture(file, path, size, context)] as const));
+    const named = new Set(picturesByShot(planned.story, (path) => path).values());
+    return new Map([...uploaded, ...[...kept].filter(([path]) => named.has(path) && !Object.hasOwn(images, path))]);
   }
 
-  /** The film a remake names: the caller's, completed, a story's; `shots` is its archive (none for a film made before archives were kept). */
-  private earlierFilm(principal: Principal, id: string): { job: JobRecord; shots?: StoredFile } {
+  /**
+   * The film a remake names: the caller's, completed, a story's; `shots` is its archive (none for a film made before
+   * archives were kept), `pictures` those its shots opened on.
+   */
+  private earlierFilm(principal: Principal, id: string): { job: JobRecord; shots?: StoredFile; pictures: Map<string, StoryPicture> } {
     const param = 'reuse_video_id';
     const job = this.get(principal, id, param);
     if (!job.params.story) throw new CinesimError(ERRORS.INVALID_ARGUMENT, `${param}: video ${id} is not a story's film`, { param });
     if (job.status !== 'completed') throw new CinesimError(ERRORS.NOT_READY, `${param}: video ${id} is ${job.status.replace('_', ' ')}, not completed`, { param });
-    return { job, shots: this.deps.queue.files(id).find((f) => f.role === 'shots') };
+    const files = this.deps.queue.files(id);
+    return { job, shots: files.find((f) => f.role === 'shots'), pictures: keptPictures(job, files) };
   }
 
   /** Millicredits for `seconds` of video, what a create charges. */
@@ -397,7 +405,3 @@ async function hashRequest(body: object): Promise<string> {
   return createHash('sha256').update(JSON.stringify(await canonical(body))).digest('hex');
 }
 
-/** The sha256 of an upload's bytes (hex). */
-async function fileSha256(file: File): Promise<string> {
-  return createHash('sha256').update(new Uint8Array(await file.arrayBuffer())).digest('hex');
-}
