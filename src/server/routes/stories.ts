@@ -18,7 +18,7 @@ export default async function storyRoutes(fastify: FastifyInstance): Promise<voi
   const { bodyLimit } = acceptMultipart(fastify);
   const pictures =
     ' A script with `image` shots is sent as multipart/form-data: these fields as form fields, and one file part per picture named ' +
-    '`images[<the path as the script writes it>]`; a picture not uploaded, or an upload no shot names, is a 400.';
+    '`images[<the path as the script writes it>]`; a picture not uploaded (in a remake: nor the earlier film\'s), or an upload no shot names, is a 400.';
   app.post(
     '/stories',
     {

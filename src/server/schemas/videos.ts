@@ -89,12 +89,14 @@ export const CreateStoryBody = z
       .meta({
         description:
           'The pictures the script\'s `image` shots open on (multipart/form-data only): one file part per path, named `images[<the path as the script writes it>]`, ' +
-          'e.g. `images[board/04.png]`. Every image shot needs its upload, and every upload a shot that names it. Each is fitted (cover) to the film\'s frame.',
+          'e.g. `images[board/04.png]`. Every image shot needs its upload (in a remake, a path not uploaded is the earlier film\'s picture for it), and every upload a shot ' +
+          'that names it. Each is fitted (cover) to the film\'s frame.',
       }),
     reuse_video_id: videoId.optional().meta({
       description:
         'A remake: an earlier film of this script (yours, completed). Its shots that the edited script leaves unchanged (text, length, seed, ' +
-        'settings, and for a `continue` shot the shot before it) are taken from it, not made or charged again; its seed is the default story seed.',
+        'settings, its picture, and for a `continue` shot the shot before it) are taken from it, not made or charged again; its seed is the default story seed; ' +
+        'a picture the request does not upload is its picture for that path.',
     }),
   })
   .meta({ id: 'CreateStory' });
