@@ -4,6 +4,7 @@
  */
 import { mergeManifestMetrics, RESULTS_FILE, writeResultsSection } from './publish.ts';
 import { fixed, metMark, resultsHead, percent, points, targetValue, type TargetCheck } from './report.ts';
+import { counted } from '../util/words.ts';
 
 export const WORLD_REPORT_FORMAT_VERSION = 1;
 
@@ -132,14 +133,13 @@ export function buildWorldTargets(r: Pick<WorldReport, 'controllability' | 'coll
 // --- terminal ----------------------------------------------------------------------------------------
 
 const db = (v: number) => `${fixed(v, 2)} dB`;
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function formatWorldReport(r: WorldReport): string {
   const c = r.collapse;
   const k = r.consistency;
   const lines = [
     `${r.model.name}${r.model.trainingSteps === null ? '' : ` (${r.model.trainingSteps} training steps)`}: ${r.settings.episodes} episodes of ${r.settings.frames} frames at ${r.settings.fps} fps (seeds from ${r.settings.seed}), ` +
-      `${plural(r.settings.steps, 'sampling step')}, context noise ${r.settings.contextSigma}; probe ${r.probe.name}; ${r.seconds.toFixed(0)} s`,
+      `${counted(r.settings.steps, 'sampling step')}, context noise ${r.settings.contextSigma}; probe ${r.probe.name}; ${r.seconds.toFixed(0)} s`,
     '',
     `one step (teacher-forced context): PSNR ${db(r.oneStep.psnr)}, SSIM ${fixed(r.oneStep.ssim, 3)} over ${r.oneStep.predictions} predictions ` +
       `(copying the last frame: ${db(r.oneStep.copyPsnr)})`,
@@ -159,7 +159,7 @@ export function formatWorldReport(r: WorldReport): string {
       `(simulator ${percent(r.events.background.simulator)}, ${r.events.episodes} episodes)`,
     `collapse over ${c.frames} frames: background ${percent(c.first.background)} → ${percent(c.last.background)} (${points(c.gap.background)}), ` +
       `agent colour ${percent(c.first.agentColor)} → ${percent(c.last.agentColor)} (${points(c.gap.agentColor)}); simulator ${percent(c.simulator.background)}, ${percent(c.simulator.agentColor)}`,
-    `speed (${r.speed.threads ?? 'all'} threads, ${plural(r.speed.steps, 'sampling step')}): ${fixed(r.speed.fps, 1)} frames/s, step ${fixed(r.speed.stepMs.mean, 1)} ms mean, ` +
+    `speed (${r.speed.threads ?? 'all'} threads, ${counted(r.speed.steps, 'sampling step')}): ${fixed(r.speed.fps, 1)} frames/s, step ${fixed(r.speed.stepMs.mean, 1)} ms mean, ` +
       `${fixed(r.speed.stepMs.p95, 1)} ms p95; terminal render ${fixed(r.speed.renderMs, 2)} ms (${(r.speed.renderBytes / 1024).toFixed(1)} KB) per frame`,
     '',
     'targets:',
@@ -179,7 +179,7 @@ export function formatWorldMarkdown(r: WorldReport): string {
       r.model.name,
       r.date,
       `${r.model.name}${r.model.trainingSteps === null ? '' : ` (${r.model.trainingSteps} training steps)`} against the Shapes World simulator, ${s.episodes} episodes (seeds ${s.seed}…${s.seed + s.episodes - 1}, ` +
-        `recorded policies) of ${s.frames} frames at ${s.fps} fps; ${plural(s.steps, 'sampling step')}, context noise ${s.contextSigma}; probe ${r.probe.name}. ` +
+        `recorded policies) of ${s.frames} frames at ${s.fps} fps; ${counted(s.steps, 'sampling step')}, context noise ${s.contextSigma}; probe ${r.probe.name}. ` +
         `The run took ${r.seconds.toFixed(0)} s.`,
       r.command,
     ),
@@ -216,7 +216,7 @@ export function formatWorldMarkdown(r: WorldReport): string {
     `- **Collapse** over ${c.frames} frames of play: probe-read background ${percent(c.first.background)} in the first ${c.window} frames, ` +
       `${percent(c.last.background)} in the last ${c.window} (${points(c.gap.background)} points); agent colour ${percent(c.first.agentColor)} → ` +
       `${percent(c.last.agentColor)} (${points(c.gap.agentColor)}). The simulator's frames read ${percent(c.simulator.background)} and ${percent(c.simulator.agentColor)}.`,
-    `- **Speed** on the CPU (${r.speed.threads ?? 'all'} threads, one world, ${plural(r.speed.steps, 'sampling step')}): ${fixed(r.speed.fps, 1)} frames/s, step ` +
+    `- **Speed** on the CPU (${r.speed.threads ?? 'all'} threads, one world, ${counted(r.speed.steps, 'sampling step')}): ${fixed(r.speed.fps, 1)} frames/s, step ` +
       `${fixed(r.speed.stepMs.mean, 1)} ms mean and ${fixed(r.speed.stepMs.p95, 1)} ms p95; drawing a frame in the terminal (half blocks, 24-bit colour, only the cells that changed) ` +
       `${fixed(r.speed.renderMs, 2)} ms and ${(r.speed.renderBytes / 1024).toFixed(1)} KB. Input-to-frame latency (p95 step + render): ${fixed(r.speed.latencyMs, 0)} ms.`,
     '',
