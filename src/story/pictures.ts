@@ -29,15 +29,27 @@ export async function readShotPictures(
   const pictures = new Map<number, ShotPicture>();
   for (const shot of plan.shots) {
     if (shot.image === undefined) continue;
-    const path = isAbsolute(shot.image) ? shot.image : join(options.folder, shot.image);
-    const at = `${options.source}:${shot.line}: `;
-    const bytes = await readFile(path).catch((cause: NodeJS.ErrnoException) => {
-      throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${at}${shot.image} cannot be read (${cause.code === 'ENOENT' ? 'no such file' : cause.message})`, { param: 'script', cause });
-    });
+    const { path, bytes } = await readShotPictureFile({ image: shot.image, line: shot.line }, options);
     const image = await readImage(path, { width: options.width, height: options.height, fit: 'cover' }).catch((error: unknown) => {
-      throw rephrased(error, { prefix: at, param: 'script' });
+      throw rephrased(error, { prefix: `${options.source}:${shot.line}: `, param: 'script' });
     });
     pictures.set(shot.index, { hash: createHash('sha256').update(bytes).digest('hex'), image });
   }
   return pictures;
+}
+
+/**
+ * A shot's picture file as it is (what `cinesim story --server` uploads): its path from the script's folder and
+ * its bytes; a missing or unreadable file is refused with the script line.
+ */
+export async function readShotPictureFile(
+  shot: { readonly image: string; readonly line: number },
+  options: { readonly folder: string; readonly source: string },
+): Promise<{ path: string; bytes: Uint8Array }> {
+  const path = isAbsolute(shot.image) ? shot.image : join(options.folder, shot.image);
+  const bytes = await readFile(path).catch((cause: NodeJS.ErrnoException) => {
+    const why = cause.code === 'ENOENT' ? 'no such file' : cause.message;
+    throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${options.source}:${shot.line}: ${shot.image} cannot be read (${why})`, { param: 'script', cause });
+  });
+  return { path, bytes };
 }

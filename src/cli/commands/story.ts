@@ -4,9 +4,9 @@
  * folder after editing the script and only the changed shots are made again; `--reroll N` draws shot N anew.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { CinesimError, ERRORS, invalidArgument } from '../../errors.ts';
+import { ERRORS, invalidArgument } from '../../errors.ts';
 import type { ScriptShot, StoryPlan, StoryScript } from '../../story/index.ts';
 import { formatShotLine, parseStory } from '../../story/script.ts';
 import { optionalNumber, parseNumber, parseSeed } from '../options.ts';
@@ -199,15 +199,11 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
  * are (the server fits them to the frame). A missing one is refused with its line, before anything is sent.
  */
 async function shotPictureFiles(script: StoryScript, folder: string): Promise<Record<string, Blob> | undefined> {
+  const { readShotPictureFile } = await import('../../story/pictures.ts');
   const images: Record<string, Blob> = {};
   for (const shot of script.shots) {
     if (shot.image === undefined || shot.image in images) continue;
-    const path = isAbsolute(shot.image) ? shot.image : join(folder, shot.image);
-    const bytes = await readFile(path).catch((cause: NodeJS.ErrnoException) => {
-      const why = cause.code === 'ENOENT' ? 'no such file' : cause.message;
-      throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${script.source}:${shot.line}: ${shot.image} cannot be read (${why})`, { param: 'script', cause });
-    });
-    images[shot.image] = new Blob([bytes]);
+    images[shot.image] = new Blob([(await readShotPictureFile({ image: shot.image, line: shot.line }, { folder, source: script.source })).bytes]);
   }
   return Object.keys(images).length > 0 ? images : undefined;
 }
