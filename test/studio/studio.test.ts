@@ -329,17 +329,43 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     expect(film.story!.shots.map((shot) => shot.image)).toEqual(['board/04.png', undefined]);
     expect(film.inputs).toContainEqual({ role: 'image:board/04.png', source: 'upload' });
 
-    // Use settings gives the script back with its image line; the studio kept no picture, so the slot asks again
+    // Use settings gives the script back with its image line, as a remake: the server has the film's picture, so the
+    // slot says it is taken from there and nothing waits for it
     await page.goto(`${server.url}/#/gallery/${film.id}`);
     const player = page.locator('dialog.player-dialog');
     await player.locator('.shot-list li').nth(1).waitFor();
-    expect(await player.getByRole('button', { name: /^Make shot \d again/ }).count()).toBe(0); // Redo would need the picture
     await player.getByRole('button', { name: 'Use settings' }).click();
     await page.locator('label.mode-option.selected', { hasText: 'Story' }).waitFor();
-    expect(await page.inputValue('#story-script')).toContain(`  - 2s seed ${film.story!.shots[0].seed} image board/04.png: a small red ball falls at night`);
-    await page.locator('.story-pictures', { hasText: 'The studio does not keep a film’s pictures' }).waitFor();
-    await page.locator('#create-blockers', { hasText: 'Add the picture for board/04.png.' }).waitFor();
+    const given = await page.inputValue('#story-script');
+    expect(given).toContain(`  - 2s seed ${film.story!.shots[0].seed} image board/04.png: a small red ball falls at night`);
+    await slot.locator('.drop-text', { hasText: 'From the earlier film.' }).waitFor();
+    await page.locator('.story-check', { hasText: '2 shots, 4.13 s of film. 2 unchanged, taken from the earlier film (not charged).' }).waitFor();
+    await expect.poll(() => generate().isDisabled()).toBe(false);
+    await screenshot(page, '08i-story-picture-kept');
+    // a picture dropped there replaces the film's: its shot is then made again
+    await slot.locator('input[type=file]').setInputFiles({ name: 'storyboard-04b.png', mimeType: 'image/png', buffer: await sharp({ create: { width: 64, height: 64, channels: 3, background: '#f0c020' } }).png().toBuffer() });
+    await page.locator('.story-check', { hasText: '1 unchanged, taken from the earlier film' }).waitFor();
+    await slot.getByRole('button', { name: 'Remove' }).click();
+    // the picture shot's text edited: made again (and charged), on the film's picture, which the studio did not send
+    await page.fill('#story-script', given.replace('falls at night', 'moves left at night').replace('Board film', 'Board film II'));
+    await page.locator('.story-check', { hasText: '1 unchanged, taken from the earlier film' }).waitFor();
+    await generate().click();
+    await card('Board film II').locator('.status-badge', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+    const remake = (await videos()).find((v) => v.prompt === 'Board film II')!;
+    expect(remake.story!.shots.map((s) => s.reused)).toEqual([false, true]);
+    expect(remake.inputs).toContainEqual({ role: 'image:board/04.png', source: `video:${film.id}` });
+
+    // Redo in the player of a film whose shot opens on a picture: a remake, so the server takes the picture from it
+    await page.goto(`${server.url}/#/gallery/${remake.id}`);
+    await player.getByRole('button', { name: 'Make shot 1 again (a new seed; the other shots are kept)' }).click();
+    await expect.poll(async () => (await videos()).filter((v) => v.prompt === 'Board film II').length).toBe(2);
+    const redo = (await videos()).find((v) => v.prompt === 'Board film II' && v.id !== remake.id)!;
+    expect(redo.story!.shots.map((s) => s.reused)).toEqual([false, true]);
+    expect(redo.inputs).toContainEqual({ role: 'image:board/04.png', source: `video:${remake.id}` });
+    // not a remake any more: the slot asks for its picture again
+    await page.goto(`${server.url}/#/create`);
     await page.getByRole('button', { name: 'Make every shot anew' }).click();
+    await page.locator('#create-blockers', { hasText: 'Add the picture for board/04.png.' }).waitFor();
     await modeOption('Text').click();
   });
 

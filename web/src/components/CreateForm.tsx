@@ -69,8 +69,8 @@ export function CreateForm() {
   // A story's length (and so its cost) is known once the server has planned its script.
   const script = shownScript(draft.script, lang);
   const remake = draft.remakeOf;
-  // The pictures its shots open on, uploaded with it.
-  const pictures = useStoryPictures(script, story);
+  // The pictures its shots open on, uploaded with it (a remake's server takes the earlier film's for a path not uploaded).
+  const pictures = useStoryPictures(script, story, remake?.pictures);
   const storyRequest = { ...shared, script, images: pictures.images, ...(remake ? { reuse_video_id: remake.id, shift: remake.shift, sampler: remake.sampler, audio: remake.audio } : {}) };
   // Without every picture the server could only answer that one is missing: the script is checked once they are all there.
   const storyCheck = useStoryCheck(storyRequest, story && pictures.missing.length === 0);
@@ -219,7 +219,7 @@ export function CreateForm() {
               </button>
             </p>
           ) : null}
-          <StoryPictures paths={pictures.paths} pictures={pictures.pictures} onChange={pictures.set} remake={draft.remakeOf !== undefined} />
+          <StoryPictures paths={pictures.paths} pictures={pictures.pictures} kept={pictures.kept} onChange={pictures.set} remake={draft.remakeOf !== undefined} />
         </LinesField>
       ) : list ? (
         <LinesField

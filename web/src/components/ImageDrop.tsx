@@ -8,7 +8,8 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { imageFrom } from '../lib/files.ts';
 import { Icon } from './Icon.tsx';
 
-export function ImageDrop({ label, file, onChange }: { label: string; file?: File; onChange: (file: File | undefined) => void }) {
+/** `empty` is what the zone says while it holds no file (by default, to drop or paste one). */
+export function ImageDrop({ label, file, empty, onChange }: { label: string; file?: File; empty?: string; onChange: (file: File | undefined) => void }) {
   const { t } = useI18n();
   const id = useId();
   const [over, setOver] = useState(false);
@@ -57,7 +58,7 @@ export function ImageDrop({ label, file, onChange }: { label: string; file?: Fil
       >
         {preview ? <img src={preview} alt={t('image.chosen', { name: file?.name ?? '' })} /> : <Icon name="image" size={28} />}
         <div className="drop-text">
-          {file ? <span className="file-name">{file.name}</span> : <span>{t('image.drop')}</span>}
+          {file ? <span className="file-name">{file.name}</span> : <span>{empty ?? t('image.drop')}</span>}
           <span className="drop-actions">
             <label className="button small" htmlFor={id} id={`${id}-choose`}>
               {file ? t('image.replace') : t('image.choose')}

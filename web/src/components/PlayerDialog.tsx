@@ -106,7 +106,8 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
     }
   };
 
-  // A story film with one shot drawn anew: a remake that keeps the others (and charges only what is made).
+  // A story film with one shot drawn anew: a remake that keeps the others (and charges only what is made); the server
+  // takes the pictures its shots open on from the film.
   const redoShot = async (index: number) => {
     try {
       await jobs.createStory(redoShotRequest(video, index, randomSeed()));
@@ -117,8 +118,6 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
   };
 
   const completed = video.status === 'completed';
-  // A film whose shots open on pictures is made again only with them, which the studio does not keep: Use settings asks for them.
-  const pictured = video.story?.shots.some((s) => s.image !== undefined) ?? false;
   return (
     <div className="dialog-body">
       <div className="dialog-main">
@@ -201,7 +200,7 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
                         {s.image !== undefined ? <span className="muted small">{` · ${t('player.shotImage', { path: s.image })}`}</span> : null}
                         {s.reused ? <span className="muted small">{` · ${t('player.shotReused')}`}</span> : null}
                       </span>
-                      {completed && !pictured ? (
+                      {completed ? (
                         <button type="button" className="button ghost small shot-redo" onClick={() => void redoShot(s.index)} aria-label={t('player.redoShotLabel', { n: s.index })}>
                           {t('player.redoShot')}
                         </button>
@@ -209,7 +208,6 @@ function VideoDetails({ video, close }: { video: Video; close: () => void }) {
                     </li>
                   ))}
                 </ol>
-                {completed && pictured ? <p className="muted small">{t('player.redoPictures')}</p> : null}
               </dd>
             </>
           ) : null}

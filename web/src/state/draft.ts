@@ -7,6 +7,7 @@ import type { Model, Video, VideoMode } from '../api/types.ts';
 import type { Lang } from '../i18n/messages.ts';
 import { formatShotLine } from '../../../src/story/script.ts';
 import { randomSeed } from '../lib/format.ts';
+import { shotImagePaths } from './story-pictures.ts';
 
 /**
  * The create form's modes: the server's video modes, and "list" (one text-to-video request per line,
@@ -37,9 +38,17 @@ export interface Draft {
   readonly variants: number;
   /**
    * The story film the script came from: a remake reuses its unchanged shots (`reuse_video_id`), made with the
-   * film's own settings that the form does not show (else no shot's key would match).
+   * film's own settings that the form does not show (else no shot's key would match). `pictures` are the paths its
+   * shots opened on: the server takes those pictures from it unless new ones are sent.
    */
-  readonly remakeOf?: { readonly id: string; readonly title: string; readonly shift: number; readonly sampler: Video['sampler']; readonly audio: boolean };
+  readonly remakeOf?: {
+    readonly id: string;
+    readonly title: string;
+    readonly shift: number;
+    readonly sampler: Video['sampler'];
+    readonly audio: boolean;
+    readonly pictures: readonly string[];
+  };
 }
 
 /** Variant counts offered. */
@@ -131,7 +140,9 @@ export function draftFromVideo(video: Video, seedLocked = true): Omit<Draft, 'li
     guidance: video.guidance,
     variants: 1,
     remakeOf:
-      video.story && video.status === 'completed' ? { id: video.id, title: video.story.title, shift: video.shift, sampler: video.sampler, audio: video.audio } : undefined,
+      video.story && video.status === 'completed'
+        ? { id: video.id, title: video.story.title, shift: video.shift, sampler: video.sampler, audio: video.audio, pictures: shotImagePaths(video.story.shots) }
+        : undefined,
   };
 }
 
@@ -189,7 +200,9 @@ export function parseDraft(value: unknown): Draft {
 }
 
 function parseRemake(value: unknown): Draft['remakeOf'] {
-  const v = value as { id?: unknown; title?: unknown; shift?: unknown; sampler?: unknown; audio?: unknown } | undefined;
+  const v = value as { id?: unknown; title?: unknown; shift?: unknown; sampler?: unknown; audio?: unknown; pictures?: unknown } | undefined;
   if (typeof v?.id !== 'string' || typeof v.title !== 'string' || typeof v.shift !== 'number' || (v.sampler !== 'euler' && v.sampler !== 'heun') || typeof v.audio !== 'boolean') return undefined;
-  return { id: v.id, title: v.title, shift: v.shift, sampler: v.sampler, audio: v.audio };
+  // A draft saved before the studio knew a film's pictures asks for them all, as it did then.
+  const pictures = Array.isArray(v.pictures) ? v.pictures.filter((p): p is string => typeof p === 'string') : [];
+  return { id: v.id, title: v.title, shift: v.shift, sampler: v.sampler, audio: v.audio, pictures };
 }
