@@ -348,7 +348,7 @@ export function withClipOptions(command: Command): Command {
     .option('--shift <s>', 'timestep shift [number] (default: the model\'s)')
     .option('--sampler <name>', 'euler | heun (default: the model\'s)')
     .option('--size <WxH>', 'frame size [WxH] (default: the model\'s default size)')
-    .option('--aspect <ratio>', `the model's size with this aspect ratio: ${Object.keys(ASPECT_RATIOS).join(' | ')}`);
+    .option('--aspect <ratio>', `the model's size of this aspect ratio (${Object.keys(ASPECT_RATIOS).join(' | ')}); a model makes some of them, and one it lacks is refused with those it has`);
 }
 
 /** The longest clip (or story shot) the CLI makes: an hour. */
