@@ -55,9 +55,6 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
   const int = (value: string, flag: string, min: number) => parseNumber(value, flag, { min, integer: true });
   const { startServer } = await import('../../server/server.ts');
   const { ensureStudioBuilt } = await import('../../server/studio/build.ts');
-  // The studio is built (when missing or stale) beside the API, which starts at once; `/` says it is coming.
-  const log = (line: string) => process.stderr.write(`cinesim: ${line}\n`);
-  void ensureStudioBuilt({ log }).then((studio) => studio.error && log(`the web studio is unavailable: ${studio.error}`));
   const server = await startServer(
     {
       dataDir: flags.data,
@@ -82,6 +79,10 @@ async function serveCommand(flags: ServeFlags): Promise<void> {
     },
     { handleSignals: true },
   );
+  // The studio is built (when missing or stale) beside the API, which is already up: `/` says it is coming. Not
+  // before: a server that cannot start (a bad port, a bad model) should not start a build on its way out.
+  const log = (line: string) => process.stderr.write(`cinesim: ${line}\n`);
+  void ensureStudioBuilt({ log }).then((studio) => studio.error && log(`the web studio is unavailable: ${studio.error}`));
   const { config, catalog } = server.app;
   process.stdout.write(`${server.url}\n`);
   process.stderr.write(
