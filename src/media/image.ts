@@ -36,6 +36,8 @@ export interface ReadImageOptions {
   background?: Rgb;
   /** Reject images with more pixels than this before decoding them (decompression bombs); default 40 MP. */
   maxInputPixels?: number;
+  /** What messages call the image (default: its path, or "image data" for bytes). */
+  name?: string;
 }
 
 export const READABLE_IMAGE_FORMATS = ['png', 'jpeg', 'webp'] as const;
@@ -43,7 +45,7 @@ export const DEFAULT_MAX_INPUT_PIXELS = 40_000_000;
 
 /** Reads a PNG, JPEG or WebP (first frame) file or buffer into RGB, EXIF-rotated, alpha flattened. */
 export async function readImage(input: string | Uint8Array, options: ReadImageOptions = {}): Promise<RgbImage> {
-  const name = typeof input === 'string' ? input : 'image data';
+  const name = options.name ?? (typeof input === 'string' ? input : 'image data');
   const { width, height, fit = 'cover', background = [0, 0, 0] } = options;
   for (const [param, v] of [['width', width], ['height', height]] as const) {
     if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw invalidArgument(param, `${param} must be a positive integer, got ${v}`);

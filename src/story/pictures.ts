@@ -29,8 +29,8 @@ export async function readShotPictures(
   const pictures = new Map<number, ShotPicture>();
   for (const shot of plan.shots) {
     if (shot.image === undefined) continue;
-    const { path, bytes } = await readShotPictureFile({ image: shot.image, line: shot.line }, options);
-    const image = await readImage(path, { width: options.width, height: options.height, fit: 'cover' }).catch((error: unknown) => {
+    const { bytes } = await readShotPictureFile({ image: shot.image, line: shot.line }, options);
+    const image = await readImage(bytes, { width: options.width, height: options.height, fit: 'cover', name: shot.image }).catch((error: unknown) => {
       throw rephrased(error, { prefix: `${options.source}:${shot.line}: `, param: 'script' });
     });
     pictures.set(shot.index, { hash: createHash('sha256').update(bytes).digest('hex'), image });

@@ -75,9 +75,16 @@ const KEYS: Readonly<Record<string, 'title' | 'seed' | 'cast' | 'shots'>> = {
   分镜: 'shots',
 };
 
-// "- 3s continue: text", "2. 3秒: text", "continue: text", "2s seed 42: text", "2s image a.png: text"; the colon may be full-width.
-const SHOT =
-  /^(?:(?<seconds>-?\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds|秒)\s*)?(?<continue>continue|接续)?\s*(?:(?:seed|种子)\s*(?<seed>\d+)\s*)?(?:(?:image|图片)\s*(?<image>"[^"]*"|[^\s"]+?)\s*)?[:：]\s*(?<text>.*)$/i;
+// A shot's head before the colon (full-width too): a length first, then `continue`, `seed N` and `image <path>` in
+// any order: "- 3s continue: text", "2. 3秒: text", "2s seed 42 image a.png: text", "图片 "my board.png" 种子 5：text".
+const HEAD_PART = String.raw`(?:continue|接续|(?:seed|种子)\s*\d+|(?:image|图片)\s*(?:"[^"]*"|'[^']*'|[^\s"']+?))`;
+const SHOT = new RegExp(
+  String.raw`^(?:(?<seconds>-?\d+(?:\.\d+)?)\s*(?:s|sec|secs|seconds|秒))?(?<parts>(?:\s*${HEAD_PART})*)\s*[:：]\s*(?<text>.*)$`,
+  'i',
+);
+const PART = /(?<continue>continue|接续)|(?:seed|种子)\s*(?<seed>\d+)|(?:image|图片)\s*(?<image>"[^"]*"|'[^']*'|[^\s"']+)/gi;
+/** A head that names a picture but did not read as one: its path has spaces and no quotes. */
+const UNQUOTED_IMAGE = /^(?:-?\d+(?:\.\d+)?\s*(?:s|sec|secs|seconds|秒))?(?:\s*(?:continue|接续|(?:seed|种子)\s*\d+))*\s*(?:image|图片)\s*[^"'\s:：]+\s+[^:：]*[:：]/i;
 const BULLET = /^(?:[-*•]|\d+[.)、])\s*/;
 const KEY = /^(?<key>[^\s:：]+)\s*[:：]\s*(?<value>.*)$/;
 const CAST = /^(?<name>[^\s:：=]+)\s*[:：=]\s*(?<description>.+)$/;
@@ -126,22 +133,23 @@ export function parseStory(text: string, source = 'story'): StoryScript {
     }
     // A shot: in the shots section, or any other line of a script without headers.
     const shot = SHOT.exec(entry)?.groups;
+    if (!shot && UNQUOTED_IMAGE.test(entry)) throw fail(line, 'a picture\'s path with spaces goes in quotes: image "board/my picture.png"');
     const said = shot ? shot.text.trim() : entry;
     if (said === '') throw fail(line, 'this shot says nothing to show');
     const seconds = shot?.seconds === undefined ? undefined : Number(shot.seconds);
     if (seconds !== undefined && !(seconds > 0)) throw fail(line, `a shot lasts more than 0 s, got ${shot!.seconds}`);
-    const shotSeed = shot?.seed === undefined ? undefined : checkSeed(shot.seed, line);
-    const image = shot?.image?.replace(/^"(.*)"$/, '$1').trim();
-    if (image === '') throw fail(line, 'an image needs its file: "- 2s image board/05.png: …"');
-    if (image !== undefined && shot?.continue) throw fail(line, 'a continue shot opens on the frame before it; give it no image');
+    const head = headParts(shot?.parts ?? '', (message) => fail(line, message));
+    const shotSeed = head.seed === undefined ? undefined : checkSeed(head.seed, line);
+    if (head.image === '') throw fail(line, 'an image needs its file: "- 2s image board/05.png: …"');
+    if (head.image !== undefined && head.continue) throw fail(line, 'a continue shot opens on the frame before it; give it no image');
     shots.push({
       index: shots.length + 1,
       line,
       seconds,
-      transition: shot?.continue ? 'continue' : 'cut',
+      transition: head.continue ? 'continue' : 'cut',
       text: said,
       ...(shotSeed === undefined ? {} : { seed: shotSeed }),
-      ...(image === undefined ? {} : { image }),
+      ...(head.image === undefined ? {} : { image: head.image }),
     });
     if (shots.length > MAX_SHOTS) throw fail(line, `a story holds at most ${MAX_SHOTS} shots`);
   });
@@ -149,6 +157,20 @@ export function parseStory(text: string, source = 'story'): StoryScript {
   if (shots.length === 0) throw fail(1, 'no shots: list them under "shots:", one per line ("- 2s: Ruby bounces on green grass")');
   if (shots[0].transition === 'continue') throw fail(shots[0].line, 'the first shot has no shot before it to continue');
   return { source, title, seed, cast, shots };
+}
+
+/** The parts of a shot's head after its length, each at most once; a picture's path without its quotes. */
+function headParts(parts: string, fail: (message: string) => Error): { continue?: true; seed?: string; image?: string } {
+  const head: { continue?: true; seed?: string; image?: string } = {};
+  for (const m of parts.matchAll(PART)) {
+    const g = m.groups!;
+    const part = g.continue !== undefined ? 'continue' : g.seed !== undefined ? 'seed' : 'image';
+    if (head[part] !== undefined) throw fail(`"${part}" is given twice before the colon`);
+    if (part === 'continue') head.continue = true;
+    else if (part === 'seed') head.seed = g.seed;
+    else head.image = g.image.replace(/^(["'])(.*)\1$/, '$2').trim();
+  }
+  return head;
 }
 
 /**

@@ -292,6 +292,12 @@ describe('a story whose shots open on pictures (storyboard frames), uploaded wit
       ],
       [postForm('/v1/stories', { script: PICTURED, 'images[board/04.png]': new Blob(['not a picture']) }), 400, 'CINE_ERR_INPUT_UNREADABLE', /^images\[board\/04\.png\]: not a readable image/],
       [postForm('/v1/stories', { script: new Blob([new Uint8Array([0xff, 0xfe, 0x41])]) }), 400, 'CINE_ERR_INPUT_UNREADABLE', /^script: the uploaded script is not UTF-8 text$/],
+      [
+        post('/v1/stories/check', { script: PICTURED.replace('board/04.png', 'board/a[1].png') }),
+        400,
+        'CINE_ERR_INVALID_ARGUMENT',
+        /^script:3: board\/a\[1\]\.png: a picture sent over the API cannot have \[ or \] in its path; rename the file$/,
+      ],
     ];
     for (const [request, status, code, message] of refusals) {
       const response = await request;
@@ -315,15 +321,19 @@ describe('a story whose shots open on pictures (storyboard frames), uploaded wit
     expect(same(await opening(made.extra.videoId, 1), await fitted(red))).toBe(true);
 
     await writeFile(join(folder, 'gone.txt'), PICTURED.replace('board/04.png', 'board/05.png'));
+    await writeFile(join(folder, 'board', 'a[1].png'), red);
+    await writeFile(join(folder, 'brackets.txt'), PICTURED.replace('board/04.png', 'board/a[1].png'));
     const stderr: string[] = [];
     const write = process.stderr.write;
     process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
     try {
       expect(await run(join(folder, 'gone.txt'))).toBe(2);
+      expect(await run(join(folder, 'brackets.txt'))).toBe(2);
     } finally {
       process.stderr.write = write;
     }
     expect(stderr.join('')).toMatch(/gone\.txt:3: board\/05\.png cannot be read \(no such file\)/);
+    expect(stderr.join('')).toMatch(/brackets\.txt:3: board\/a\[1\]\.png: a picture sent to a server cannot have \[ or \] in its path; rename the file/);
     const listed = await fetch(`${server.url}/v1/videos`, { headers: { authorization: `Bearer ${key}` } });
     expect(((await listed.json()) as { data: Video[] }).data).toHaveLength(1); // nothing was sent
   });

@@ -136,7 +136,7 @@ describe('a shot that opens on a picture (a storyboard frame)', () => {
     await expect(readShotPictures(gone, { folder: work, source: 'story.txt', width: 32, height: 32 })).rejects.toThrow(/^story\.txt:3: gone\.png cannot be read \(no such file\)/);
     writeFileSync(join(work, 'broken.png'), 'not a picture');
     const broken = plan(text.replace('board.png', 'broken.png'));
-    await expect(readShotPictures(broken, { folder: work, source: 'story.txt', width: 32, height: 32 })).rejects.toThrow(/^story\.txt:3: .*broken\.png: not a readable image/);
+    await expect(readShotPictures(broken, { folder: work, source: 'story.txt', width: 32, height: 32 })).rejects.toThrow(/^story\.txt:3: broken\.png: not a readable image/);
   });
 });
 

@@ -128,6 +128,11 @@ describe('planStory', () => {
     expect(script.shots.map((s) => formatShotLine(s))).toEqual(['  - 2s image board/01.png: a red ball falls', '  - seed 4 image "my board/02.png": a red ball bounces', '  - image c.png: 一个红色的球']);
     expect(planStory(script, model, { seed: 1, fps: 8 }).shots.map((s) => s.image)).toEqual(['board/01.png', 'my board/02.png', 'c.png']);
     expect(() => parseStory('shots:\n  - a red ball\n  - continue image a.png: a red ball falls', 's')).toThrow(/^s:3: a continue shot opens on the frame before it; give it no image/);
+    // The head's parts come in any order after the length; a path with spaces needs quotes, and says so.
+    const any = parseStory("shots:\n  - 2s image a.png seed 42: a red ball\n  - 图片 'my b.png' 种子 5：一个红色的球\n", 's');
+    expect(any.shots.map((s) => [s.seconds, s.image, s.seed])).toEqual([[2, 'a.png', 42], [undefined, 'my b.png', 5]]);
+    expect(() => parseStory('shots:\n  - 2s image board/my pic.png: a red ball', 's')).toThrow(/^s:2: a picture's path with spaces goes in quotes: image "board\/my picture\.png"/);
+    expect(() => parseStory('shots:\n  - 2s seed 1 seed 2: a red ball', 's')).toThrow(/^s:2: "seed" is given twice before the colon/);
   });
 
   it('matches Latin names as whole words in any case, longer names first, Chinese names anywhere', () => {

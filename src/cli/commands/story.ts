@@ -203,6 +203,10 @@ async function shotPictureFiles(script: StoryScript, folder: string): Promise<Re
   const images: Record<string, Blob> = {};
   for (const shot of script.shots) {
     if (shot.image === undefined || shot.image in images) continue;
+    if (/[[\]]/.test(shot.image)) {
+      // The server takes it as the form part images[<path>], which cannot hold brackets.
+      throw invalidArgument('script', `${script.source}:${shot.line}: ${shot.image}: a picture sent to a server cannot have [ or ] in its path; rename the file`);
+    }
     images[shot.image] = new Blob([(await readShotPictureFile({ image: shot.image, line: shot.line }, { folder, source: script.source })).bytes]);
   }
   return Object.keys(images).length > 0 ? images : undefined;

@@ -173,6 +173,10 @@ export function filmSettingsOf(p: PlannedParams): FilmSettings {
  */
 function checkStoryImages(plan: StoryPlan, uploaded: readonly string[], kept: ReadonlySet<string>): void {
   for (const shot of plan.shots) {
+    if (shot.image !== undefined && /[[\]]/.test(shot.image)) {
+      // Its part would be named images[board/a[1].png], which no form parser reads back.
+      throw invalid('script', `script:${shot.line}: ${shot.image}: a picture sent over the API cannot have [ or ] in its path; rename the file`);
+    }
     if (shot.image === undefined || uploaded.includes(shot.image) || kept.has(shot.image)) continue;
     throw invalid('script', `script:${shot.line}: ${shot.image} was not uploaded; send it as images[${shot.image}] (multipart/form-data)`);
   }
