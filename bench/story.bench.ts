@@ -1,7 +1,7 @@
 /**
  * A story from script to film on the default model (docs/STORY.md's four-shot example, 9.25 s of film):
  * made with sound, made without, and made again in the same folder with every shot reused; what one edited
- * line costs (that shot and the one continuing it). Wall time of `makeFilm` after the model has loaded.
+ * line costs (that shot and the one continuing it), and a shot put first (only it). Wall time of `makeFilm` after the model has loaded.
  * `npm run bench -- story`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VideoPipeline } from '../src/engine/pipeline.ts';
 import { makeFilm, parseStory, planStory, type FilmSettings } from '../src/story/index.ts';
+import { counted } from '../src/util/words.ts';
 import type { BenchRow } from './table.ts';
 
 const MODEL = 'shapes-64';
@@ -43,12 +44,15 @@ export async function run(): Promise<BenchRow[]> {
     const base = { width, height, fps };
     const group = `story: ${MODEL}, 4 shots`;
     const row = (name: string, r: { ms: number; made: number; seconds: number }) =>
-      rows.push({ group, name, value: r.ms, unit: 'ms', note: `${r.made} shots made, ${r.seconds.toFixed(2)} s of film, ${(r.seconds / (r.ms / 1000)).toFixed(2)} film-seconds per wall-second` });
+      rows.push({ group, name, value: r.ms, unit: 'ms', note: `${counted(r.made, 'shot')} made, ${r.seconds.toFixed(2)} s of film, ${(r.seconds / (r.ms / 1000)).toFixed(2)} film-seconds per wall-second` });
     await time(SCRIPT, 'warm-up', { ...base, audio: false });
     row('made, with sound', await time(SCRIPT, 'film', { ...base, audio: true }));
     row('made, no sound', await time(SCRIPT, 'silent', { ...base, audio: false }));
     row('made again, every shot reused', await time(SCRIPT, 'film', { ...base, audio: true }));
-    row('shot 2 edited (and shot 3, which continues it)', await time(SCRIPT.replace('moves left on green grass, the camera', 'moves right on green grass, the camera'), 'film', { ...base, audio: true }));
+    const edited = SCRIPT.replace('moves left on green grass, the camera', 'moves right on green grass, the camera');
+    row('shot 2 edited (and shot 3, which continues it)', await time(edited, 'film', { ...base, audio: true }));
+    // Seeds come from a shot's text, so the shots after a new first shot are kept (they were all made again).
+    row('a shot put first', await time(edited.replace('shots:\n', 'shots:\n  - 2s: Max falls at night\n'), 'film', { ...base, audio: true }));
   } finally {
     await pipe.dispose();
     await rm(dir, { recursive: true, force: true });
