@@ -291,6 +291,7 @@ describe('a story whose shots open on pictures (storyboard frames), uploaded wit
         /^images\[extra\.png\]: no shot of the script opens on extra\.png$/,
       ],
       [postForm('/v1/stories', { script: PICTURED, 'images[board/04.png]': new Blob(['not a picture']) }), 400, 'CINE_ERR_INPUT_UNREADABLE', /^images\[board\/04\.png\]: not a readable image/],
+      [postForm('/v1/stories', { script: PICTURED, 'images[board/04.png]': 'a text field' }), 400, 'CINE_ERR_INVALID_ARGUMENT', /^images\[board\/04\.png\] must be an uploaded file/],
       [postForm('/v1/stories', { script: new Blob([new Uint8Array([0xff, 0xfe, 0x41])]) }), 400, 'CINE_ERR_INPUT_UNREADABLE', /^script: the uploaded script is not UTF-8 text$/],
       [
         post('/v1/stories/check', { script: PICTURED.replace('board/04.png', 'board/a[1].png') }),

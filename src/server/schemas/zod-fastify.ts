@@ -42,7 +42,8 @@ export function zodError(error: z.ZodError, httpPart?: string, schema?: z.ZodTyp
   const issue = error.issues[0];
   const path = issue.path.map(String);
   if (issue.code === 'unrecognized_keys') path.push(issue.keys[0]);
-  const param = path.join('.') || (httpPart === 'body' ? 'body' : httpPart ?? 'request');
+  // A key that is not a plain name (a story picture's path) is written as its form part is named: images[board/01.png].
+  const param = path.reduce((at, key) => (/^\w+$/.test(key) ? (at ? `${at}.${key}` : key) : `${at}[${key}]`), '') || (httpPart === 'body' ? 'body' : httpPart ?? 'request');
   return new CinesimError(ERRORS.INVALID_ARGUMENT, issueMessage(issue, param, schema), { param, details: { issues: error.issues.length } });
 }
 
