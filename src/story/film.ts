@@ -27,7 +27,7 @@ import { readWav, type AudioSamples } from '../media/wav.ts';
 import { FOLDER_FILES, writeClip } from '../media/write.ts';
 import type { ShotPicture } from './pictures.ts';
 import type { StoryPlan } from './plan.ts';
-import { readRecord, shotKeys, STORY_FILES, STORY_FORMAT_VERSION, type FilmSettings, type StoryRecord } from './record.ts';
+import { matchEarlierShots, readRecord, STORY_FILES, STORY_FORMAT_VERSION, type FilmSettings, type StoryRecord } from './record.ts';
 
 export interface FilmProgress {
   /** 1-based shot, of `shots`. */
@@ -75,11 +75,10 @@ export interface FilmResult {
 export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: MakeFilmOptions): Promise<FilmResult> {
   const { out, settings } = options;
   const earlier = await readRecord(out);
-  const reusable = new Map(earlier?.shots.map((s) => [s.key, s]) ?? []);
   const pictures = options.pictures ?? new Map<number, ShotPicture>();
   const missing = plan.shots.find((shot) => shot.image !== undefined && !pictures.has(shot.index));
   if (missing) throw new CinesimError(ERRORS.INVALID_ARGUMENT, `shot ${missing.index} opens on ${missing.image}, which was not read (readShotPictures)`);
-  const keys = shotKeys(plan, settings, pipe.manifest, pictures);
+  const { keys, found } = matchEarlierShots(plan, settings, pipe.manifest, pictures, earlier?.shots ?? []);
 
   const shots: FilmShot[] = [];
   const clips: { video: VideoFrames; audio?: AudioSamples }[] = [];
@@ -89,7 +88,7 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
     const key = keys[k];
     const dir = shotDir(shot.index, key);
     const progress = (p: Omit<FilmProgress, 'shot' | 'shots'>) => options.onProgress?.({ shot: shot.index, shots: plan.shots.length, ...p });
-    const old = reusable.get(key);
+    const old = found[k];
     const kept = old && (await readShot(join(out, old.dir), old.frames, settings, shot.seed));
     if (old && kept) {
       progress({ stage: 'reuse', step: 1, total: 1 });

@@ -16,6 +16,7 @@ export {
   parseRecord,
   readRecord,
   reusableFiles,
+  matchEarlierShots,
   shotKeys,
   STORY_FILES,
   STORY_FORMAT_VERSION,

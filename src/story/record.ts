@@ -40,12 +40,34 @@ export interface StoryRecord {
 }
 
 /**
- * Each shot's key: what makes its frames — the model, its prompt, length and seed, the film's settings, the
- * picture it opens on (its hash, `pictures` by shot index) and, for a continued shot, the key of the shot it
- * continues. A shot an earlier film made under the same key is reused (`makeFilm`), and a server charges a
- * remake only for the others.
+ * Each shot's key: what makes its frames — the model, its prompt, length and seed, the film's settings (not
+ * its sound, which is heard from the frames afterwards), the picture it opens on (its hash, `pictures` by shot
+ * index) and, for a continued shot, the key of the shot it continues. A shot an earlier film made under the same
+ * key is reused (`makeFilm`), and a server charges a remake only for the others.
  */
 export function shotKeys(plan: Pick<StoryPlan, 'shots'>, settings: FilmSettings, manifest: unknown, pictures?: ReadonlyMap<number, { readonly hash: string }>): string[] {
+  return keysOf(plan, { ...settings, audio: undefined }, manifest, pictures);
+}
+
+/**
+ * Each shot's key, and the shot of an earlier film it can be taken from: one made under the same key, or under the
+ * key films recorded before the sound setting left the key (with it among the settings), so those films' shots are
+ * still found when the setting is the same.
+ */
+export function matchEarlierShots<T extends { readonly key: string }>(
+  plan: Pick<StoryPlan, 'shots'>,
+  settings: FilmSettings,
+  manifest: unknown,
+  pictures: ReadonlyMap<number, { readonly hash: string }> | undefined,
+  earlier: readonly T[],
+): { keys: string[]; found: (T | undefined)[] } {
+  const keys = shotKeys(plan, settings, manifest, pictures);
+  const before = keysOf(plan, settings, manifest, pictures);
+  const byKey = new Map(earlier.map((shot) => [shot.key, shot]));
+  return { keys, found: keys.map((key, k) => byKey.get(key) ?? byKey.get(before[k])) };
+}
+
+function keysOf(plan: Pick<StoryPlan, 'shots'>, settings: object, manifest: unknown, pictures?: ReadonlyMap<number, { readonly hash: string }>): string[] {
   const modelKey = hash(JSON.stringify(manifest));
   const keys: string[] = [];
   for (const shot of plan.shots) {

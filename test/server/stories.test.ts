@@ -108,8 +108,10 @@ describe('a story over HTTP', () => {
     // a shot put first is the only one to make: the others' seeds derive from their text, not their place
     const inserted = await client.checkStory({ script: SCRIPT.replace('shots:\n', 'shots:\n  - 1s: a blue square falls at night\n'), steps: 2, reuse_video_id: film.id });
     expect(inserted).toMatchObject({ cost: 1, shots: [{ reused: false }, { reused: true }, { reused: true }, { reused: true }] });
-    // different settings (here no sound) change every shot's key: nothing to reuse, the whole film charged
-    expect(await client.checkStory({ script: edited, steps: 2, audio: false, reuse_video_id: film.id })).toMatchObject({ cost: 5.125 });
+    // the sound is heard from the frames and is no part of a shot's key: turning it off makes no shot again
+    expect(await client.checkStory({ script: edited, steps: 2, audio: false, reuse_video_id: film.id })).toMatchObject({ cost: 2.125 });
+    // different settings (here more steps) change every shot's key: nothing to reuse, the whole film charged
+    expect(await client.checkStory({ script: edited, steps: 3, reuse_video_id: film.id })).toMatchObject({ cost: 5.125 });
 
     const refused = async (id: string) => (await post('/v1/stories/check', { script: edited, reuse_video_id: id })).status;
     const pending = await client.createStory({ script: edited, steps: 2, audio: false });

@@ -11,7 +11,7 @@ import { VideoPipeline } from '../../src/engine/pipeline.ts';
 import { resolveSettings } from '../../src/engine/request.ts';
 import { probeVideo, readImage, sliceVideo } from '../../src/media/index.ts';
 import { Probe } from '../../src/engine/probe.ts';
-import { checkCast, formatCastReport, makeFilm, parseStory, planStory, readShotPictures, reusableFiles, type FilmSettings, type StoryRecord } from '../../src/story/index.ts';
+import { checkCast, formatCastReport, makeFilm, matchEarlierShots, parseStory, planStory, readShotPictures, reusableFiles, type FilmSettings, type StoryRecord } from '../../src/story/index.ts';
 import sharp from 'sharp';
 import { gradientClip, TINY_MODEL } from '../engine/helpers.ts';
 
@@ -105,6 +105,29 @@ describe('makeFilm', () => {
     expect(readdirSync(join(out, 'shots')).sort()).toEqual(moved.shots.map((s) => s.dir.replace(/^shots\//, '')));
     const rerun = await makeFilm(pipe, plan(edited.replace('shots:\n', 'shots:\n  - 1s: a green ball falls on green grass\n')), { out, settings });
     expect(rerun.shots.every((s) => s.reused)).toBe(true);
+  });
+});
+
+describe('the sound setting and shot keys', () => {
+  const text = 'shots:\n  - 1s: a small red ball bounces on green grass\n  - 1s continue: a small red ball moves left on green grass\n';
+
+  it('reuses every shot when only the sound is turned off or on (it is heard from the frames)', async () => {
+    const out = join(work, 'sound');
+    await makeFilm(pipe, plan(text), { out, settings });
+    const silent = await makeFilm(pipe, plan(text), { out, settings: { ...settings, audio: false } });
+    expect(silent.shots.map((s) => s.reused)).toEqual([true, true]);
+    expect((await probeVideo(silent.files.film)).hasAudio).toBe(false);
+    const loud = await makeFilm(pipe, plan(text), { out, settings });
+    expect(loud.shots.map((s) => s.reused)).toEqual([true, true]);
+    expect((await probeVideo(loud.files.film)).hasAudio).toBe(true);
+  });
+
+  it('still finds the shots of a film recorded when the sound setting was part of the key', () => {
+    // These keys are what the previous record.ts gave this plan and these settings, with the sound among them.
+    const recorded = ['dd4ffab920dd494abd80c3debaa0e90fa748f9486564af166648329d95d369bc', '06cf1897d43878ea2f1613d280869dc7af2d18b89d753e8e76c0895d4d121e82'];
+    const { keys, found } = matchEarlierShots(plan(text), { width: 32, height: 32, fps: 8, steps: 2, audio: true }, pipe.manifest, undefined, recorded.map((key) => ({ key })));
+    expect(found.map((shot) => shot?.key)).toEqual(recorded);
+    expect(keys).not.toEqual(recorded);
   });
 });
 

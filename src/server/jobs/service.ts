@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { CinesimError, ERRORS } from '../../errors.ts';
 import type { ConditioningMode } from '../../engine/conditioning.ts';
 import { filmSeconds } from '../../story/plan.ts';
-import { shotKeys } from '../../story/record.ts';
+import { matchEarlierShots } from '../../story/record.ts';
 import { fromMilli, toMilli } from '../accounts/ledger.ts';
 import type { Principal } from '../accounts/keys.ts';
 import type { ServerConfig } from '../config.ts';
@@ -208,9 +208,9 @@ export class JobService {
     if (earlier?.shots) {
       // An archive that cannot be read reuses nothing: the remake is then priced and made as a whole film.
       const record = await shotsRecord(this.deps.blobs.path(earlier.shots.hash)).catch(() => undefined);
-      const made = new Set(record?.shots.map((s) => s.key));
-      const keys = shotKeys(planned.story, filmSettingsOf(planned), model.manifest, picturesByShot(planned.story, (path) => ({ hash: pictureHashes[path] })));
-      reused = planned.story.shots.filter((_, k) => made.has(keys[k])).map((s) => s.index);
+      const byShot = picturesByShot(planned.story, (path) => ({ hash: pictureHashes[path] }));
+      const { found } = matchEarlierShots(planned.story, filmSettingsOf(planned), model.manifest, byShot, record?.shots ?? []);
+      reused = planned.story.shots.filter((_, k) => found[k] !== undefined).map((s) => s.index);
     }
     const inputs: StoredFile[] = earlier?.shots && reused.length > 0 ? [{ ...earlier.shots, role: 'input:shots' }] : [];
     const params = {
