@@ -8,10 +8,9 @@
  *
  * A shot is made with `generateClip`; a `continue` shot opens on the last frame of the shot before it (image-
  * to-video), so the scene carries over in pixels, and that repeated frame is cut from the film; a shot with a
- * picture (a storyboard frame, pictures.ts) opens on it. Making a film
- * again in the same folder reuses every shot whose key — model, prompt, length, seed, settings and, for a
- * continued shot, the key of the shot it continues — is unchanged: edit one line, and only that shot (and
- * the shots that continue from it) is made again.
+ * picture (a storyboard frame, pictures.ts) opens on it. Making a film again in the same folder reuses every
+ * shot whose key (record.ts: what makes its frames) is unchanged: edit one line, and only that shot (and the
+ * shots that continue from it) is made again.
  */
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';

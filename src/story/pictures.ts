@@ -27,29 +27,36 @@ export async function readShotPictures(
   options: { readonly folder: string; readonly source: string; readonly width: number; readonly height: number },
 ): Promise<Map<number, ShotPicture>> {
   const pictures = new Map<number, ShotPicture>();
+  const read = new Map<string, ShotPicture>(); // shots may open on the same picture: read and decoded once
   for (const shot of plan.shots) {
     if (shot.image === undefined) continue;
-    const { bytes } = await readShotPictureFile({ image: shot.image, line: shot.line }, options);
-    const image = await readImage(bytes, { width: options.width, height: options.height, fit: 'cover', name: shot.image }).catch((error: unknown) => {
-      throw rephrased(error, { prefix: `${options.source}:${shot.line}: `, param: 'script' });
-    });
-    pictures.set(shot.index, { hash: createHash('sha256').update(bytes).digest('hex'), image });
+    let picture = read.get(shot.image);
+    if (!picture) {
+      const bytes = await readShotPictureFile({ image: shot.image, line: shot.line }, options);
+      const image = await readImage(bytes, { width: options.width, height: options.height, fit: 'cover', name: shot.image }).catch((error: unknown) => {
+        throw rephrased(error, { prefix: `${options.source}:${shot.line}: `, param: 'script' });
+      });
+      picture = { hash: createHash('sha256').update(bytes).digest('hex'), image };
+      read.set(shot.image, picture);
+    }
+    pictures.set(shot.index, picture);
   }
   return pictures;
 }
 
+/** Whether a picture's path can name its upload: the API's form part is `images[<path>]`, which cannot hold [ or ]. */
+export function uploadablePath(path: string): boolean {
+  return !/[[\]]/.test(path);
+}
+
 /**
- * A shot's picture file as it is (what `cinesim story --server` uploads): its path from the script's folder and
- * its bytes; a missing or unreadable file is refused with the script line.
+ * A shot's picture file as it is (what `cinesim story --server` uploads), found from the script's folder; a
+ * missing or unreadable file is refused with the script line.
  */
-export async function readShotPictureFile(
-  shot: { readonly image: string; readonly line: number },
-  options: { readonly folder: string; readonly source: string },
-): Promise<{ path: string; bytes: Uint8Array }> {
+export async function readShotPictureFile(shot: { readonly image: string; readonly line: number }, options: { readonly folder: string; readonly source: string }): Promise<Uint8Array> {
   const path = isAbsolute(shot.image) ? shot.image : join(options.folder, shot.image);
-  const bytes = await readFile(path).catch((cause: NodeJS.ErrnoException) => {
+  return readFile(path).catch((cause: NodeJS.ErrnoException) => {
     const why = cause.code === 'ENOENT' ? 'no such file' : cause.message;
     throw new CinesimError(ERRORS.INPUT_UNREADABLE, `${options.source}:${shot.line}: ${shot.image} cannot be read (${why})`, { param: 'script', cause });
   });
-  return { path, bytes };
 }

@@ -199,15 +199,14 @@ async function storyRemote(scriptPath: string, flags: StoryFlags, modelGiven: bo
  * are (the server fits them to the frame). A missing one is refused with its line, before anything is sent.
  */
 async function shotPictureFiles(script: StoryScript, folder: string): Promise<Record<string, Blob> | undefined> {
-  const { readShotPictureFile } = await import('../../story/pictures.ts');
+  const { readShotPictureFile, uploadablePath } = await import('../../story/pictures.ts');
   const images: Record<string, Blob> = {};
   for (const shot of script.shots) {
     if (shot.image === undefined || shot.image in images) continue;
-    if (/[[\]]/.test(shot.image)) {
-      // The server takes it as the form part images[<path>], which cannot hold brackets.
+    if (!uploadablePath(shot.image)) {
       throw invalidArgument('script', `${script.source}:${shot.line}: ${shot.image}: a picture sent to a server cannot have [ or ] in its path; rename the file`);
     }
-    images[shot.image] = new Blob([(await readShotPictureFile({ image: shot.image, line: shot.line }, { folder, source: script.source })).bytes]);
+    images[shot.image] = new Blob([await readShotPictureFile({ image: shot.image, line: shot.line }, { folder, source: script.source })]);
   }
   return Object.keys(images).length > 0 ? images : undefined;
 }

@@ -11,6 +11,7 @@ import { latentFrameCount } from '../../engine/latents.ts';
 import { resolveSettings } from '../../engine/request.ts';
 import { encodePrompt } from '../../engine/tokenizer.ts';
 // The script and plan modules only: src/story's film maker would load the engine into the HTTP thread.
+import { uploadablePath } from '../../story/pictures.ts';
 import { planStory, type StoryPlan } from '../../story/plan.ts';
 import type { FilmSettings } from '../../story/record.ts';
 import { parseStory } from '../../story/script.ts';
@@ -173,8 +174,7 @@ export function filmSettingsOf(p: PlannedParams): FilmSettings {
  */
 function checkStoryImages(plan: StoryPlan, uploaded: readonly string[], kept: ReadonlySet<string>): void {
   for (const shot of plan.shots) {
-    if (shot.image !== undefined && /[[\]]/.test(shot.image)) {
-      // Its part would be named images[board/a[1].png], which no form parser reads back.
+    if (shot.image !== undefined && !uploadablePath(shot.image)) {
       throw invalid('script', `script:${shot.line}: ${shot.image}: a picture sent over the API cannot have [ or ] in its path; rename the file`);
     }
     if (shot.image === undefined || uploaded.includes(shot.image) || kept.has(shot.image)) continue;

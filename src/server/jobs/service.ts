@@ -234,7 +234,7 @@ export class JobService {
     const context = this.inputContext(principal);
     const size = { width: planned.width, height: planned.height };
     const uploaded = await Promise.all(Object.entries(images).map(async ([path, file]) => [path, await uploadedPicture(file, path, size, context)] as const));
-    const named = new Set(picturesByShot(planned.story, (path) => path).values());
+    const named = new Set(planned.story.shots.flatMap((shot) => shot.image ?? []));
     return new Map([...uploaded, ...[...kept].filter(([path]) => named.has(path) && !Object.hasOwn(images, path))]);
   }
 
@@ -404,4 +404,3 @@ async function hashRequest(body: object): Promise<string> {
   };
   return createHash('sha256').update(JSON.stringify(await canonical(body))).digest('hex');
 }
-
