@@ -8,7 +8,8 @@
  * with the server's model as the judge: its words (POST /v1/prompts/check, once per distinct text) and its lengths
  * (GET /v1/models). Each job is created under an idempotency key made from its request, so a run again after an
  * interruption or a lost answer gets the video it already paid for instead of paying again; a video of that key
- * that failed, was cancelled or has expired is asked for anew.
+ * that failed, was cancelled or has expired is asked for anew. The price checked before sending (priceOnServer) counts
+ * only what will be charged: the server is asked which keys already hold a video.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -140,6 +141,30 @@ export async function planOnServer(model: Model, items: readonly BatchItem[], ou
 export function creditsOf(model: Model, planned: readonly PlannedClip[]): number {
   const milli = planned.filter((p) => !p.kept).reduce((sum, p) => sum + Math.round(p.request.seconds * model.credits_per_second * 1000), 0);
   return milli / 1000;
+}
+
+/**
+ * What sending the clips will be charged: those not kept in the folder, less those whose video the server already
+ * holds under the clip's idempotency key (`held`: a run again after an interruption, a lost download, another folder),
+ * which a create is answered with at no charge. Asked of the server (GET /v1/videos?idempotency_key=) without creating.
+ */
+export async function priceOnServer(server: BatchServer, planned: readonly PlannedClip[], signal?: AbortSignal): Promise<{ credits: number; held: number }> {
+  const request = limiter(REQUESTS_AT_ONCE);
+  const held = await Promise.all(
+    planned.map((p) =>
+      p.kept
+        ? false
+        : request(async () => {
+            const page = await patiently(() => server.client.listVideos({ idempotency_key: clipKey(p.identity) }), signal).catch((error: unknown) => {
+              if (isCinesimError(error) && error.status === 400) return undefined; // a server that cannot be asked: counted as charged
+              throw error;
+            });
+            const video = page?.data[0];
+            return video !== undefined && !spent(video);
+          }),
+    ),
+  );
+  return { credits: creditsOf(server.model, planned.filter((_, i) => !held[i])), held: held.filter(Boolean).length };
 }
 
 export interface RemoteBatchProgress {
@@ -308,11 +333,20 @@ function clipRequest(model: Model, item: BatchItem, settings: BatchSettings, pic
  * with the video already made for it, not charged again. One that failed, was cancelled or expired is asked anew.
  */
 async function createOnce(client: CinesimClient, { request, identity }: PlannedClip, signal: AbortSignal | undefined): Promise<Video> {
-  const key = `cinesim-batch-${createHash('sha256').update(identity).digest('hex')}`;
+  const key = clipKey(identity);
   const video = await patiently(() => client.createVideo(request, { idempotencyKey: key, signal }), signal);
-  const spent = video.status === 'failed' || video.status === 'cancelled' || (video.expires_at !== null && video.expires_at * 1000 <= Date.now());
-  if (!spent) return video;
+  if (!spent(video)) return video;
   return patiently(() => client.createVideo(request, { idempotencyKey: `${key}-${randomUUID()}`, signal }), signal);
+}
+
+/** A clip's idempotency key, made from its request (`identity`). */
+function clipKey(identity: string): string {
+  return `cinesim-batch-${createHash('sha256').update(identity).digest('hex')}`;
+}
+
+/** A video of a clip's key that cannot stand for the clip (failed, cancelled or expired): the clip is asked for anew. */
+function spent(video: Video): boolean {
+  return video.status === 'failed' || video.status === 'cancelled' || (video.expires_at !== null && video.expires_at * 1000 <= Date.now());
 }
 
 /** Adds the picture's hash to a downloaded clip's metadata, so a run again knows the clip by it (as a local batch's). */

@@ -93,7 +93,8 @@ export class CinesimClient {
     return this.json('GET', `/videos/${encodeURIComponent(id)}`, undefined, options);
   }
 
-  listVideos(query: { after?: string; limit?: number; order?: 'asc' | 'desc' } = {}): Promise<VideoList> {
+  /** A page of the key's videos; `idempotency_key`: only the video a create under that key would be answered with (none or one). */
+  listVideos(query: { after?: string; limit?: number; order?: 'asc' | 'desc'; idempotency_key?: string } = {}): Promise<VideoList> {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
     return this.json('GET', `/videos${params.size ? `?${params}` : ''}`);

@@ -98,6 +98,30 @@ describe('cinesim batch --server', () => {
     expect(await balance()).toBe(before);
   }, 30_000);
 
+  it('prices a run again at what it will be charged: the videos the server holds for its requests are free, so a spent key is not refused', async () => {
+    // A key with credits for the batch once, spent by it.
+    const spent = server.key({ credits: 6 });
+    await writeFile(join(work, 'spent.txt'), LIST);
+    const run = (folder: string) => batch(join(work, 'spent.txt'), '--variants', '2', '--seed', '3', '--out', join(work, folder), '--api-key', spent.key);
+    const first = await run('spent');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/4 to send: 6 credits at 1 per second; the key has 6/);
+    // The folder lost (a download that failed, another machine): the server still has every video under its request's key.
+    const again = await run('spent-again');
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/4 to send \(4 already made on the server\): 0 credits at 1 per second; the key has 0/);
+    expect((await new CinesimClient({ baseURL: server.url, apiKey: spent.key }).usage()).balance).toBe(0); // nothing charged
+    expect((await readdir(join(work, 'spent-again'))).filter((f) => f.endsWith('.mp4'))).toHaveLength(4);
+    expect(await serverVideos(spent.key)).toBe(4);
+    // A video deleted from the server is made (and charged) anew, so it counts: 2 credits the key lacks, and nothing is sent.
+    const spentClient = new CinesimClient({ baseURL: server.url, apiKey: spent.key });
+    const gone = (await spentClient.listVideos()).data.find((v) => v.prompt === 'a small red ball bounces on green grass')!;
+    await spentClient.deleteVideo(gone.id);
+    const short = await run('spent-short');
+    expect([short.code, short.stderr]).toEqual([1, expect.stringMatching(/4 to send \(3 already made on the server\): 2 credits .*\n.*the batch costs 2 credits and the key has 0 left; nothing was sent/)]);
+    expect(await serverVideos(spent.key)).toBe(3);
+  }, 30_000);
+
   it('checks every line with the server\'s model before anything is sent: a mistake names its line and exits 2', async () => {
     await writeFile(join(work, 'bad.txt'), 'a small red ball bounces\na red bal\n');
     const bad = await batch(join(work, 'bad.txt'), '--out', join(work, 'bad'));
@@ -116,7 +140,7 @@ describe('cinesim batch --server', () => {
     expect(negative.code, negative.stderr).toBe(0);
     const dry = await batch(join(work, 'list.txt'), '--variants', '3', '--dry-run', '--out', join(work, 'bad'));
     expect(dry.code, dry.stderr).toBe(0);
-    expect(dry.stderr).toMatch(/6 to send: 9 credits at 1 per second/);
+    expect(dry.stderr).toMatch(/6 to send \(2 already made on the server\): 7 credits at 1 per second/); // line 3 made in 2 variants above (its seeds derive from its own)
     expect(dry.stderr).toMatch(/001-a-small-red-ball-bounces-on-green-grass\.mp4 {2}seed \d+: a small red ball bounces on green grass/);
     expect(existsSync(join(work, 'bad'))).toBe(false);
     expect(await serverVideos()).toBe(4);

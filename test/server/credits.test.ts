@@ -66,6 +66,13 @@ describe('idempotency, refunds and limits', () => {
     // Another key's same Idempotency-Key is its own.
     const other = key({ credits: 10 });
     expect((await createVideo(app, other.headers, body, { 'idempotency-key': 'abc-123' })).json().id).not.toBe([...ids][0]);
+
+    // The video a key would be answered with, asked without creating (or charging) anything; none for a key not used.
+    const lookup = async (idempotencyKey: string) =>
+      ((await app.inject({ method: 'GET', url: `/v1/videos?idempotency_key=${idempotencyKey}`, headers: k.headers })).json() as { data: Video[]; has_more: boolean });
+    expect(await lookup('abc-123')).toMatchObject({ data: [{ id: [...ids][0] }], has_more: false });
+    expect((await lookup('never-used')).data).toEqual([]);
+    expect(app.ledger.balance(k.id)).toBe(8);
   });
 
   it('refunds a cancelled video once, however often it is cancelled', async () => {

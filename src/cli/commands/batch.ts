@@ -166,14 +166,16 @@ async function batchRemote(list: ListInput, flags: BatchFlags, clip: ClipOptions
   const settings = { width, height, fps: model.fps, seconds, steps, guidance, shift, sampler, negativePrompt: flags.negative, audio: flags.audio };
   await checkImages(items, list, settings);
   const planned = await remote.planOnServer(model, items, flags.out, settings);
-  const credits = remote.creditsOf(model, planned);
+  // Only what will be charged: a video the server already holds for a clip's request comes back free.
+  const { credits, held } = await remote.priceOnServer(server, planned);
   const kept = planned.filter((p) => p.kept).length;
   const balance = (await client.usage().catch(() => undefined))?.balance ?? null; // null: unmetered, or not told
 
   if (flags.dryRun || !flags.quiet) {
+    const free = [kept ? `${kept} kept in ${flags.out}` : '', held ? `${held} already made on the server` : ''].filter(Boolean).join(', ');
     process.stderr.write(
       `${clipCount(items, list)}, ${model.id} ${width}x${height} @ ${model.fps} fps on ${flags.server}, seed ${list.seed}\n` +
-        `${planned.length - kept} to send${kept ? ` (${kept} kept in ${flags.out})` : ''}: ${credits} credits at ${model.credits_per_second} per second` +
+        `${planned.length - kept} to send${free ? ` (${free})` : ''}: ${credits} credits at ${model.credits_per_second} per second` +
         `${balance === null ? '' : `; the key has ${balance}`}\n`,
     );
   }

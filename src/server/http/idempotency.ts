@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import { CinesimError, ERRORS } from '../../errors.ts';
 
-const MAX_IDEMPOTENCY_KEY = 255;
+export const MAX_IDEMPOTENCY_KEY = 255;
 
 export function idempotencyKey(request: FastifyRequest): string | undefined {
   const value = request.headers['idempotency-key'];

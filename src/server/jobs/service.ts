@@ -143,8 +143,11 @@ export class JobService {
     return job;
   }
 
-  list(principal: Principal, options: ListOptions): JobPage {
-    return this.deps.queue.list(principal.keyId, options);
+  /** A page of the caller's videos; with `idempotencyKey`, the video a create under that key would be answered with (or none). */
+  list(principal: Principal, options: ListOptions & { readonly idempotencyKey?: string }): JobPage {
+    if (options.idempotencyKey === undefined) return this.deps.queue.list(principal.keyId, options);
+    const job = this.deps.queue.findByIdempotencyKey(principal.keyId, options.idempotencyKey);
+    return { jobs: job ? [job] : [], hasMore: false };
   }
 
   cancel(principal: Principal, id: string): JobRecord {

@@ -67,9 +67,20 @@ export default async function videoRoutes(fastify: FastifyInstance): Promise<voi
 
   app.get(
     '/videos',
-    { schema: { summary: 'List your videos', description: 'Newest first by default; page with `after` = the last id of the previous page.', tags, querystring: ListVideosQuery, response: { 200: VideoList, ...COMMON_ERRORS } } },
+    {
+      schema: {
+        summary: 'List your videos',
+        description:
+          'Newest first by default; page with `after` = the last id of the previous page. ' +
+          'With `idempotency_key`, only the video created under that `Idempotency-Key` (an empty list when there is none): what a create with it would be answered with, asked without creating.',
+        tags,
+        querystring: ListVideosQuery,
+        response: { 200: VideoList, ...COMMON_ERRORS },
+      },
+    },
     async (request) => {
-      const page = app.jobs.list(request.principal, request.query);
+      const { idempotency_key: idempotencyKey, ...paging } = request.query;
+      const page = app.jobs.list(request.principal, { ...paging, idempotencyKey });
       const data = page.jobs.map(presentVideo);
       return { object: 'list' as const, data, has_more: page.hasMore, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null };
     },

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { booleanish, integerish, numberish, videoId } from './common.ts';
+import { MAX_IDEMPOTENCY_KEY } from '../http/idempotency.ts';
 import { fieldWords } from './zod-fastify.ts';
 
 const Sampler = z.enum(['euler', 'heun']);
@@ -120,6 +121,8 @@ export const ListVideosQuery = z.strictObject({
   after: videoId.optional(),
   limit: integerish.pipe(z.number().int().min(1).max(100)).default(20),
   order: z.enum(['asc', 'desc']).default('desc'),
+  /** Only the video created under this `Idempotency-Key` (none or one): what a create with it would be answered with. */
+  idempotency_key: z.string().min(1).max(MAX_IDEMPOTENCY_KEY).optional(),
 });
 
 export const VARIANTS = ['video', 'thumbnail', 'spritesheet', 'metadata', 'gif', 'webp', 'frames'] as const;
