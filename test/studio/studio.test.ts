@@ -514,6 +514,51 @@ describe.skipIf(!HAS_CHROMIUM)('the studio on a server with API keys', { timeout
     await page.close();
   });
 
+  it('makes a list again after some lines were refused: the lines made are kept, only the others are sent and charged', async () => {
+    const prompts = ['a small yellow ball bounces on green grass', 'a large blue square moves left at night', 'a small green star spins at night'];
+    const { key, info } = server.app.keys.create({ name: 'list-again', credits: 6 }); // the list once: 3 lines × 2 s × 1 credit
+    const call = (path: string, init: RequestInit = {}) => fetch(server.url + path, { ...init, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
+    const made = async () => ((await (await call('/v1/videos?limit=100')).json()) as { data: Video[] }).data.filter((v) => prompts.includes(v.prompt ?? ''));
+    const page = await browser.context.newPage();
+    const errors = watchErrors(page);
+    await page.goto(`${server.url}/`);
+    await page.evaluate('localStorage.clear()');
+    await page.reload();
+    await page.getByRole('textbox', { name: 'API key' }).fill(key);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('.credits', { hasText: '6 credits' }).waitFor();
+    await page.locator('label.mode-option', { hasText: /^List$/ }).click();
+    await page.fill('#prompt-list', prompts.join('\n'));
+    await page.locator('.list-check', { hasText: 'Prompts: 3 · videos: 3' }).waitFor();
+    const generate = page.locator('form.create-form button[type=submit]');
+    await expect.poll(() => generate.isDisabled()).toBe(false);
+
+    // Credits spent elsewhere meanwhile (the CLI, another tab): the third line is refused (402).
+    expect((await call('/v1/videos', { method: 'POST', body: JSON.stringify({ prompt: 'a red ball bounces', seconds: '2' }) })).status).toBe(200);
+    await generate.click();
+    await page.locator('#create-blockers .error-text', { hasText: /^2 of 3 videos were queued .*credits/ }).waitFor();
+    expect((await made()).map((v) => v.prompt).sort()).toEqual(prompts.slice(0, 2).sort());
+
+    // Credits granted, the page opened again: the two lines made are shown as made, the third is the only one to make.
+    server.app.ledger.grant(info.id, 6);
+    await page.reload();
+    await page.locator('.credits', { hasText: '6 credits' }).waitFor();
+    await page.locator('.list-check', { hasText: '2 of 3 videos are made already; Generate makes the other 1.' }).waitFor();
+    expect(await page.locator('.create-form .cost-value').textContent()).toBe('2 credits');
+    await expect.poll(() => generate.isDisabled()).toBe(false);
+    await screenshot(page, '17-list-again');
+    await generate.click();
+    await page.locator('.toast', { hasText: 'Queued.' }).waitFor();
+    await expect.poll(async () => (await made()).map((v) => v.prompt).sort(), { timeout: 30_000 }).toEqual([...prompts].sort());
+    expect(((await (await call('/v1/usage')).json()) as { balance: number }).balance).toBe(4); // charged for the third line only
+    // Every line made: Generate again is a new take of the whole list, with a new seed (the seed is not locked).
+    await expect.poll(async () => (await made()).every((v) => v.status === 'completed'), { timeout: 30_000 }).toBe(true);
+    await page.locator('.list-check', { hasText: 'All 3 videos are made; Generate makes them again with a new seed.' }).waitFor();
+    expect(await page.locator('.create-form .cost-value').textContent()).toBe('6 credits');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('waits out the key\'s rate limit (429, Retry-After): the prompt is still checked and the video made', async () => {
     const { key, info } = server.app.keys.create({ name: 'limited', credits: 10, rateLimit: 600 }); // 10 requests a second
     const page = await browser.context.newPage();

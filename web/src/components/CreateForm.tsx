@@ -3,8 +3,10 @@
  * Generate (or Ctrl/Cmd+Enter). In the story mode the prompt is a script (shots, a cast; the server checks
  * it line by line) and the video is the film of its shots, with a picture slot for each path its `image`
  * shots name (sent with the script as uploads). In the list mode it is one prompt per line, each
- * checked on its own and made with the same settings. The button stays disabled, with the reason next to
- * it, while the request could not succeed; whatever the server still refuses is shown as it says it.
+ * checked on its own and made with the same settings; Generate makes the list's videos not made yet (a list
+ * partly refused or failed is finished, not made again), and once all are made, another take with a new seed.
+ * The button stays disabled, with the reason next to it, while the request could not succeed; whatever the
+ * server still refuses is shown as it says it.
  */
 import { useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { CreateRequest } from '../api/client.ts';
@@ -12,6 +14,7 @@ import { useI18n } from '../i18n/i18n.tsx';
 import { randomSeed } from '../lib/format.ts';
 import { fitDraft, listPrompts, MAX_LIST_PROMPTS, shownScript, type CreateMode } from '../state/draft.ts';
 import { useJobs } from '../state/jobs.tsx';
+import { madeVideos } from '../state/list-made.ts';
 import { usePrefs } from '../state/prefs.tsx';
 import { usePromptCheck, usePromptChecks } from '../state/prompt-check.ts';
 import { useStoryCheck } from '../state/story-check.ts';
@@ -75,7 +78,36 @@ export function CreateForm() {
   // Without every picture the server could only answer that one is missing: the script is checked once they are all there.
   const storyCheck = useStoryCheck(storyRequest, story && pictures.missing.length === 0);
   const reusedShots = storyCheck.plan?.shots.filter((s) => s.reused).length ?? 0;
-  const videos = story ? 1 : (list ? lines.length : 1) * draft.variants;
+
+  const request: CreateRequest = {
+    ...shared,
+    prompt: draft.prompt.trim(),
+    seconds: draft.seconds,
+    keyframes:
+      draft.mode === 'image-to-video' && first
+        ? [{ role: 'first', image: first }]
+        : draft.mode === 'first-last-frame' && first && last
+          ? [
+              { role: 'first', image: first },
+              { role: 'last', image: last },
+            ]
+          : undefined,
+    extend_video_id: draft.mode === 'extend' ? draft.extendId : undefined,
+  };
+  // Variants: the same request with seeds seed, seed + 1, … (each its own video and idempotency key);
+  // a list: each line's prompt in turn, with those same seeds.
+  const requestsFor = (seed: number) => {
+    const seeds = Array.from({ length: draft.variants }, (_, k) => (seed + k) % 2 ** 32);
+    const prompts = list ? lines.map((l) => l.prompt) : [request.prompt];
+    return prompts.flatMap((prompt) => seeds.map((s) => ({ ...request, prompt, seed: s })));
+  };
+  const requests = requestsFor(draft.seed);
+  // A list's videos made already are kept: only the others are sent (and charged); once every one is made, Generate is a new take.
+  // (A list past the cap cannot be made until it is cut: it is not looked up.)
+  const found = list && lines.length <= MAX_LIST_PROMPTS ? madeVideos(requests, jobs.videos) : [];
+  const made = found.filter(Boolean).length;
+  const newTake = list && requests.length > 0 && made === requests.length;
+  const videos = story ? 1 : newTake ? requests.length : requests.length - made;
   const cost = !model ? 0 : story ? storyCheck.plan?.cost ?? 0 : Number(draft.seconds) * model.credits_per_second * videos;
   const balance = usage?.balance ?? null;
 
@@ -92,6 +124,7 @@ export function CreateForm() {
     else if (badLines.length > 0) blockers.push(t('create.blockListInvalid'));
     // A list is many creates: a line refused halfway would leave it half made, so every line is checked first.
     else if (listCheck.pending) blockers.push(t('create.blockListChecking'));
+    else if (newTake && draft.seedLocked) blockers.push(t('create.blockListMade'));
   } else if (draft.prompt.trim() === '') blockers.push(t('create.blockEmpty'));
   else if (promptCheck.check && !promptCheck.check.ok) blockers.push(t('create.blockPrompt'));
   if (negativeCheck.check && !negativeCheck.check.ok) blockers.push(t('create.blockNegative'));
@@ -106,36 +139,24 @@ export function CreateForm() {
     if (disabled || !model) return;
     setSubmitting(true);
     setFailure(undefined);
-    const request: CreateRequest = {
-      ...shared,
-      prompt: draft.prompt.trim(),
-      seconds: draft.seconds,
-      keyframes:
-        draft.mode === 'image-to-video' && first
-          ? [{ role: 'first', image: first }]
-          : draft.mode === 'first-last-frame' && first && last
-            ? [
-                { role: 'first', image: first },
-                { role: 'last', image: last },
-              ]
-            : undefined,
-      extend_video_id: draft.mode === 'extend' ? draft.extendId : undefined,
-    };
-    // Variants: the same request with seeds seed, seed + 1, … (each its own video and idempotency key);
-    // a list: each line's prompt in turn, with those same seeds.
-    const seeds = Array.from({ length: draft.variants }, (_, k) => (draft.seed + k) % 2 ** 32);
-    const prompts = list ? lines.map((l) => l.prompt) : [request.prompt];
-    const requests = prompts.flatMap((prompt) => seeds.map((seed) => ({ ...request, prompt, seed })));
+    // A list sends the videos it has not made yet, or, when all are, a new take of it with a new seed (kept in the
+    // form, so a take partly refused or failed is finished by the next Generate). Another mode sends every variant.
+    let toSend = requests;
+    if (newTake) {
+      const seed = randomSeed();
+      updateDraft({ seed });
+      toSend = requestsFor(seed);
+    } else if (list) toSend = requests.filter((_, i) => !found[i]);
     let queued = 0;
     try {
       if (story) await jobs.createStory(storyRequest);
-      else for (; queued < requests.length; queued++) await jobs.create(requests[queued]);
+      else for (; queued < toSend.length; queued++) await jobs.create(toSend[queued]);
       notify(queued > 1 ? t('toast.queuedMany', { n: queued }) : t('toast.queued'), 'success');
-      if (!draft.seedLocked) updateDraft({ seed: randomSeed() });
+      if (!list && !draft.seedLocked) updateDraft({ seed: randomSeed() });
     } catch (error) {
       // The videos already queued stay queued (and charged): say how far it got.
       const message = (error as Error).message;
-      setFailure(queued > 0 ? t('create.partlyQueued', { n: queued, total: requests.length, message }) : message);
+      setFailure(queued > 0 ? t('create.partlyQueued', { n: queued, total: toSend.length, message }) : message);
     } finally {
       setSubmitting(false);
     }
@@ -242,7 +263,12 @@ export function CreateForm() {
                 ))}
               </ul>
             ) : lines.length > 0 ? (
-              t('create.listPlan', { prompts: lines.length, videos })
+              t('create.listPlan', { prompts: lines.length, videos: requests.length }) +
+              (newTake
+                ? ` · ${t(draft.seedLocked ? 'create.listAllMadeLocked' : 'create.listAllMade', { videos: requests.length })}`
+                : made > 0
+                  ? ` · ${t('create.listMade', { made, videos: requests.length, rest: requests.length - made })}`
+                  : '')
             ) : null
           }
         />
