@@ -112,6 +112,15 @@ describe('a story over HTTP', () => {
     expect(await client.checkStory({ script: edited, steps: 2, audio: false, reuse_video_id: film.id })).toMatchObject({ cost: 2.125 });
     // different settings (here more steps) change every shot's key: nothing to reuse, the whole film charged
     expect(await client.checkStory({ script: edited, steps: 3, reuse_video_id: film.id })).toMatchObject({ cost: 5.125 });
+    // nothing changed: every shot kept, 0 credits, nothing generated; still a new video, whose job only cuts the film again
+    const balance = (await client.usage()).balance;
+    const unchanged = await client.createStory({ script: edited, steps: 2, reuse_video_id: remake.id });
+    expect(unchanged).toMatchObject({ cost: 0, frames: 42, story: { shots: [{ reused: true }, { reused: true }, { reused: true }] } });
+    expect(unchanged.id).not.toBe(remake.id);
+    expect((await client.waitForVideo(unchanged.id)).status).toBe('completed');
+    const cut = (await (await fetch(`${server.url}/v1/videos/${unchanged.id}/content?variant=metadata`, { headers: auth })).json()) as { settings: { story: { reused: boolean }[] } };
+    expect(cut.settings.story.map((s) => s.reused)).toEqual([true, true, true]);
+    expect((await client.usage()).balance).toBe(balance);
 
     const refused = async (id: string) => (await post('/v1/stories/check', { script: edited, reuse_video_id: id })).status;
     const pending = await client.createStory({ script: edited, steps: 2, audio: false });
