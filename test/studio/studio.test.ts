@@ -208,7 +208,8 @@ describe.skipIf(!HAS_CHROMIUM)('the studio in a browser', { timeout: 60_000 }, (
     await page.locator('.list-check .error-text').waitFor({ state: 'detached' });
     expect(await page.locator('.create-form .cost-value').textContent()).toBe('8 credits'); // 2 lines × 2 variants × 2 s × 1 credit
     await expect.poll(() => generate().isDisabled()).toBe(false); // every line checked
-    // the list is kept with the other settings
+    // the list is kept with the other settings (the studio saves them 200 ms after the last change: a reload sooner loses it)
+    await waitUntil(page, `(localStorage.getItem('cinesim.studio.v1') ?? '').includes('"seed":700')`);
     await page.reload();
     expect(await page.inputValue('#prompt-list')).toBe(`# spring campaign\n${prompts[0]}\n\n${prompts[1]}`);
     await screenshot(page, '08f-list');
