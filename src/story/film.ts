@@ -10,7 +10,8 @@
  * to-video), so the scene carries over in pixels, and that repeated frame is cut from the film; a shot with a
  * picture (a storyboard frame, pictures.ts) opens on it. Making a film again in the same folder reuses every
  * shot whose key (record.ts: what makes its frames) is unchanged: edit one line, and only that shot (and the
- * shots that continue from it) is made again.
+ * shots that continue from it) is made again. Given the model unloaded (`UnloadedFilmModel`), it is loaded at the
+ * first shot made, so a film whose every shot is reused is cut again without loading it.
  */
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,7 +20,8 @@ import { CinesimError, ERRORS } from '../errors.ts';
 import { generateClip, type ClipProgress } from '../engine/clip.ts';
 import { throwIfAborted } from '../engine/cancel.ts';
 import { matchPrefixSeam } from '../engine/seam.ts';
-import type { VideoPipeline } from '../engine/pipeline.ts';
+import type { VideoManifest } from '../engine/manifest.ts';
+import { VideoPipeline } from '../engine/pipeline.ts';
 import { concatVideos, makeFrames, sliceVideo, type VideoFrames } from '../media/frames.ts';
 import { frameFileName, imageAsFrames, readImage, writeContactSheet } from '../media/image.ts';
 import { readWav, type AudioSamples } from '../media/wav.ts';
@@ -71,13 +73,25 @@ export interface FilmResult {
   readonly files: { readonly film: string; readonly storyboard: string; readonly plan: string };
 }
 
-export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: MakeFilmOptions): Promise<FilmResult> {
+/**
+ * The model a film is made with, not loaded yet: its manifest (part of every shot's key) and how to load it,
+ * called when the first shot that is not reused is made; a film whose every shot is reused loads none.
+ */
+export interface UnloadedFilmModel {
+  readonly manifest: VideoManifest;
+  readonly load: () => Promise<VideoPipeline>;
+}
+
+export async function makeFilm(model: VideoPipeline | UnloadedFilmModel, plan: StoryPlan, options: MakeFilmOptions): Promise<FilmResult> {
   const { out, settings } = options;
+  const { manifest } = model;
+  let loading: Promise<VideoPipeline> | undefined;
+  const pipeline = () => (loading ??= model instanceof VideoPipeline ? Promise.resolve(model) : model.load());
   const earlier = await readRecord(out);
   const pictures = options.pictures ?? new Map<number, ShotPicture>();
   const missing = plan.shots.find((shot) => shot.image !== undefined && !pictures.has(shot.index));
   if (missing) throw new CinesimError(ERRORS.INVALID_ARGUMENT, `shot ${missing.index} opens on ${missing.image}, which was not read (readShotPictures)`);
-  const { keys, found } = matchEarlierShots(plan, settings, pipe.manifest, pictures, earlier?.shots ?? []);
+  const { keys, found } = matchEarlierShots(plan, settings, manifest, pictures, earlier?.shots ?? []);
 
   const shots: FilmShot[] = [];
   const clips: { video: VideoFrames; audio?: AudioSamples }[] = [];
@@ -104,7 +118,7 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
         : undefined;
     const { negativePrompt, steps, guidance, shift, sampler, width, height, fps } = settings;
     const result = await generateClip(
-      pipe,
+      await pipeline(),
       { prompt: shot.prompt, negativePrompt, seed: shot.seed, steps, guidance, shift, sampler, width, height, fps, seconds: shot.seconds, firstFrame },
       { signal: options.signal, onProgress: (p) => progress(p) },
     );
@@ -120,7 +134,7 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
         prompt: shot.prompt,
         negativePrompt,
         seed: result.seed,
-        model: { name: pipe.manifest.name },
+        model: { name: manifest.name },
         settings: { ...result.settings, chunks: result.chunks, story: { title: plan.title, shot: shot.index, line: shot.line, text: shot.text, transition: shot.transition } },
       },
     });
@@ -147,7 +161,7 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
       source: 'generator',
       prompt: plan.title,
       seed: plan.seed,
-      model: { name: pipe.manifest.name },
+      model: { name: manifest.name },
       settings: { ...settings, story: plan.shots.map((s, k) => ({ shot: s.index, prompt: s.prompt, seconds: s.seconds, seed: s.seed, transition: s.transition, reused: shots[k].reused })) },
       ...(options.metadataExtra ? { extra: { ...options.metadataExtra } } : {}),
     },
@@ -159,7 +173,7 @@ export async function makeFilm(pipe: VideoPipeline, plan: StoryPlan, options: Ma
   const record: StoryRecord = {
     formatVersion: STORY_FORMAT_VERSION,
     title: plan.title,
-    model: pipe.manifest.name,
+    model: manifest.name,
     seed: plan.seed,
     settings,
     seconds: (video.count - 1) / video.fps,

@@ -10,7 +10,7 @@
 export { parseStory, MAX_SHOTS, type CastMember, type ScriptShot, type StoryScript, type Transition } from './script.ts';
 export { filmSeconds, planStory, withCast, type PlanModel, type PlannedShot, type PlanOptions, type StoryPlan } from './plan.ts';
 export { checkCast, formatCastReport, type CastCheck, type CastReport } from './check.ts';
-export { makeFilm, type FilmProgress, type FilmResult, type FilmShot, type MakeFilmOptions } from './film.ts';
+export { makeFilm, type FilmProgress, type FilmResult, type FilmShot, type MakeFilmOptions, type UnloadedFilmModel } from './film.ts';
 export { readShotPictures, type ShotPicture } from './pictures.ts';
 export {
   parseRecord,

@@ -2,18 +2,19 @@
  * POST /v1/stories over real HTTP: a script in, one video out (the film of its shots), with the checks a
  * script gets before anything is charged.
  */
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CinesimClient } from '../../src/client/index.ts';
+import { CinesimClient } from '../../src/client/index.ts';
 import { main } from '../../src/cli/main.ts';
 import { probeVideo } from '../../src/media/decode.ts';
 import { frameFileName, readImage, type RgbImage } from '../../src/media/image.ts';
 import type { StoryPlan, Video } from '../../src/server/schemas/videos.ts';
+import { buildApp } from '../../src/server/index.ts';
 import { unpackShots } from '../../src/server/storage/shots.ts';
 import type { StoryRecord } from '../../src/story/record.ts';
-import { startWithClient, type JsonPost, type TestApp } from './helpers.ts';
+import { startWithClient, tempDir, testConfig, TINY_MODEL, type JsonPost, type TestApp } from './helpers.ts';
 
 const SCRIPT = [
   'title: Ruby',
@@ -348,5 +349,39 @@ describe('a story whose shots open on pictures (storyboard frames), uploaded wit
     expect(stderr.join('')).toMatch(/brackets\.txt:3: board\/a\[1\]\.png: a picture sent to a server cannot have \[ or \] in its path; rename the file/);
     const listed = await fetch(`${server.url}/v1/videos`, { headers: { authorization: `Bearer ${key}` } });
     expect(((await listed.json()) as { data: Video[] }).data).toHaveLength(1); // nothing was sent
+  });
+});
+
+describe('a remake that keeps every shot', () => {
+  it('loads no model: after a restart its job completes where the model can no longer be loaded; one that makes a shot cannot', async () => {
+    // A copy of the tiny model, whose network a fresh server's worker cannot load once it is overwritten.
+    const model = join(await tempDir(), 'tiny-model');
+    await cp(TINY_MODEL, model, { recursive: true });
+    const dataDir = await tempDir();
+    const serve = async () => {
+      const app = await buildApp(testConfig(dataDir, { models: [model] }));
+      await app.listen({ host: '127.0.0.1', port: 0 });
+      const address = app.server.address();
+      return { app, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
+    };
+    const first = await serve();
+    const { key } = first.app.keys.create({ credits: 20 });
+    const film = await new CinesimClient({ baseURL: first.url, apiKey: key }).createStory({ script: SCRIPT, steps: 2 });
+    expect((await new CinesimClient({ baseURL: first.url, apiKey: key }).waitForVideo(film.id, { pollMs: 50 })).status).toBe('completed');
+    await first.app.close();
+
+    await writeFile(join(model, 'transformer.onnx'), 'not an ONNX graph');
+    const second = await serve();
+    try {
+      const client = new CinesimClient({ baseURL: second.url, apiKey: key });
+      const unchanged = await client.createStory({ script: SCRIPT, steps: 2, reuse_video_id: film.id });
+      expect(unchanged).toMatchObject({ cost: 0, story: { shots: [{ reused: true }, { reused: true }, { reused: true }] } });
+      expect(await client.waitForVideo(unchanged.id, { pollMs: 50 })).toMatchObject({ status: 'completed', frames: 42 });
+      const edited = await client.createStory({ script: SCRIPT.replace('Ruby falls at night', 'Ruby moves right at night'), steps: 2, reuse_video_id: film.id });
+      expect(edited.cost).toBe(2.125);
+      expect((await client.waitForVideo(edited.id, { pollMs: 50 })).status).toBe('failed');
+    } finally {
+      await second.app.close();
+    }
   });
 });

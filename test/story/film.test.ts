@@ -2,7 +2,7 @@
  * A story made into a film on the tiny model: the cut, its sound, the storyboard and story.json; a
  * continued shot opening on the frame before; a second run reusing what did not change.
  */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -106,6 +106,21 @@ describe('makeFilm', () => {
     const rerun = await makeFilm(pipe, plan(edited.replace('shots:\n', 'shots:\n  - 1s: a green ball falls on green grass\n')), { out, settings });
     expect(rerun.shots.every((s) => s.reused)).toBe(true);
   });
+
+  it('loads a model given unloaded only when a shot is made: a run again that reuses every shot loads none', async () => {
+    const lazy = join(work, 'lazy');
+    let loads = 0;
+    const model = { manifest: pipe.manifest, load: async () => (loads++, pipe) };
+    const made = await makeFilm(model, plan(SCRIPT), { out: lazy, settings });
+    expect([loads, made.video.count]).toEqual([1, 42]); // once, for the three shots
+    const again = await makeFilm(model, plan(SCRIPT), { out: lazy, settings });
+    expect(again.shots.every((s) => s.reused)).toBe(true);
+    expect(loads).toBe(1);
+    expect(same(again.video, made.video)).toBe(true);
+    const edited = await makeFilm(model, plan(SCRIPT.replace('falls at night', 'falls on green grass')), { out: lazy, settings });
+    expect(edited.shots.map((s) => s.reused)).toEqual([true, true, false]);
+    expect(loads).toBe(2);
+  });
 });
 
 describe('the sound setting and shot keys', () => {
@@ -200,6 +215,15 @@ describe('cinesim story', () => {
     const made = cinesim(script, '--model', TINY_MODEL, '--out', out, '--steps', '2', '--no-audio', '--quiet');
     expect(made.status, made.stderr).toBe(0);
     expect(made.stdout.trim().split('\n')).toEqual([join(out, 'film.mp4'), join(out, 'storyboard.png'), join(out, 'story.json')]);
+    // Run again with every shot reused, it loads no model: here a copy of it whose network cannot be loaded.
+    const broken = join(work, 'broken-model');
+    cpSync(TINY_MODEL, broken, { recursive: true });
+    writeFileSync(join(broken, 'transformer.onnx'), 'not an ONNX graph');
+    const again = cinesim(script, '--model', broken, '--out', out, '--steps', '2', '--no-audio');
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/3 shots, 5\.13 s of film .*; made 0, reused 3;/);
+    writeFileSync(script, SCRIPT.replace('falls at night', 'falls on green grass'));
+    expect(cinesim(script, '--model', broken, '--out', out, '--steps', '2', '--no-audio', '--quiet').status).toBe(1); // a shot to make
   });
 
   it('refuses a script with a mistake, naming its line, with exit code 2', () => {

@@ -110,11 +110,13 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
   if (flags.dryRun) return;
   await checkOutPath(flags.out, { flag: '--out', folder: true, holds: FILM_FOLDER });
 
-  const pipe = await engine.VideoPipeline.load(dir, { threads });
+  // Loaded at the first shot made (makeFilm): a run again on the folder that reuses every shot loads none.
+  let pipe: Awaited<ReturnType<typeof engine.VideoPipeline.load>> | undefined;
   try {
     const progress = new Progress('story', plan.shots.length, process.stderr, flags.quiet);
     const settings = { width, height, fps, steps, guidance, shift, sampler, negativePrompt: flags.negative, audio: flags.audio };
-    const result = await story.makeFilm(pipe, plan, {
+    const load = async () => (pipe = await engine.VideoPipeline.load(dir, { threads }));
+    const result = await story.makeFilm({ manifest, load }, plan, {
       out: flags.out,
       settings,
       pictures,
@@ -139,7 +141,7 @@ async function storyCommand(scriptPath: string, flags: StoryFlags): Promise<void
     }
     for (const f of [result.files.film, result.files.storyboard, result.files.plan]) process.stdout.write(`${f}\n`);
   } finally {
-    await pipe.dispose();
+    await pipe?.dispose();
   }
 }
 

@@ -11,6 +11,7 @@ import { parentPort, type MessagePort } from 'node:worker_threads';
 import { soundtrack } from '../../audio/index.ts';
 import { CinesimError, ERRORS, isCinesimError } from '../../errors.ts';
 import { generateClip, type ClipHooks, type ClipRequest } from '../../engine/clip.ts';
+import { loadManifest, requireKind, type VideoManifest } from '../../engine/manifest.ts';
 import { VideoPipeline } from '../../engine/pipeline.ts';
 import { decodeVideo } from '../../media/decode.ts';
 import { frameBytes, makeFrames, type VideoFrames } from '../../media/frames.ts';
@@ -53,9 +54,9 @@ class GenerationWorker {
   }
 
   private async generate(task: GenerationTask, threads: number, signal: AbortSignal): Promise<GenerationOutput> {
-    const pipeline = await this.pipeline(task.modelDir, threads);
     const p = task.params;
-    if (p.story) return this.film(task, pipeline, p.story, signal);
+    if (p.story) return this.film(task, threads, p.story, signal);
+    const pipeline = await this.pipeline(task.modelDir, threads);
     const onProgress: ClipHooks['onProgress'] = (progress) => {
       this.post({ type: 'progress', jobId: task.jobId, ...progress });
       if (progress.stage === 'denoise') debugHooks(task, progress.step);
@@ -117,15 +118,17 @@ class GenerationWorker {
    * A story's film, made as `cinesim story` makes it (src/story) in a folder of the task's: the film is the
    * video, the storyboard its spritesheet, and its shots are kept (`shots`) for a later remake. A remake
    * starts from the earlier film's shots, and `makeFilm` reuses those whose key is unchanged. A shot that opens
-   * on a picture opens on its stored upload. Progress counts shots (the 'chunk' stage's range).
+   * on a picture opens on its stored upload. Progress counts shots (the 'chunk' stage's range). The model is
+   * loaded at the first shot made: a remake that keeps every shot only cuts the film again.
    */
-  private async film(task: GenerationTask, pipeline: VideoPipeline, plan: StoryPlan, signal: AbortSignal): Promise<GenerationOutput> {
+  private async film(task: GenerationTask, threads: number, plan: StoryPlan, signal: AbortSignal): Promise<GenerationOutput> {
     const p = task.params;
     const t0 = performance.now();
     const out = join(task.outDir, 'story');
     // An archive that cannot be read costs the remake its reuse, not the film: every shot is made.
     if (task.inputs.shots) await unpackShots(task.inputs.shots, out).catch((error: unknown) => console.warn(`cinesim: ${task.jobId}: earlier shots not reused: ${(error as Error)?.message ?? error}`));
-    const result = await makeFilm(pipeline, plan, {
+    const model = { manifest: await this.manifest(task.modelDir), load: () => this.pipeline(task.modelDir, threads) };
+    const result = await makeFilm(model, plan, {
       out,
       signal,
       settings: filmSettingsOf(p),
@@ -153,6 +156,12 @@ class GenerationWorker {
         { role: 'shots', path: shots, contentType: 'application/zip' },
       ],
     };
+  }
+
+  /** The model's manifest: the loaded pipeline's, or read from its folder without loading it. */
+  private async manifest(dir: string): Promise<VideoManifest> {
+    if (this.loaded?.dir === dir) return this.loaded.pipeline.manifest;
+    return requireKind(await loadManifest(dir), 'video', dir);
   }
 
   /** The loaded pipeline, reloaded only when the model (or thread count) changes. */
