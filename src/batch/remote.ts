@@ -155,11 +155,7 @@ export async function priceOnServer(server: BatchServer, planned: readonly Plann
       p.kept
         ? false
         : request(async () => {
-            const page = await patiently(() => server.client.listVideos({ idempotency_key: clipKey(p.identity) }), signal).catch((error: unknown) => {
-              if (isCinesimError(error) && error.status === 400) return undefined; // a server that cannot be asked: counted as charged
-              throw error;
-            });
-            const video = page?.data[0];
+            const video = await heldVideo(server.client, clipKey(p.identity), signal); // a server that cannot be asked: counted as charged
             return video !== undefined && !spent(video);
           }),
     ),
@@ -192,8 +188,10 @@ export interface RemoteBatchOptions {
 export interface RemoteBatchResult extends BatchResult {
   /** Clips whose job could not be created, failed or was cancelled, or whose video could not be downloaded. */
   readonly failed: readonly FailedClip[];
-  /** Credits of the videos sent (one an earlier run already paid for, found again by its idempotency key, included). */
+  /** Credits this run was charged: for the videos it made, not those the server already held. */
   readonly credits: number;
+  /** Clips whose video the server already held under the clip's idempotency key (an earlier run paid for it): downloaded, not charged. */
+  readonly held: number;
 }
 
 /**
@@ -209,6 +207,7 @@ export async function sendBatch(server: BatchServer, planned: readonly PlannedCl
   const states = new Map<number, Video>(); // the latest state of each job, by clip index
   let done = 0;
   let credits = 0;
+  let held = 0;
   const report = () => {
     const jobs = [...states.values()];
     const running = jobs.filter((v) => v.status === 'in_progress');
@@ -240,14 +239,14 @@ export async function sendBatch(server: BatchServer, planned: readonly PlannedCl
       try {
         // Every job is created at once (a few requests at a time), then followed in the list's order.
         const sent = create(async () => {
-          const video = await createOnce(client, p, signal);
+          const { video, charged } = await createOnce(client, p, signal);
           open.set(index, video.id);
           seen(index, video);
-          return video;
+          return { video, charged };
         });
         sent.catch(() => undefined); // awaited below, once it is this job's turn to be followed
-        const video = await follow(async () => {
-          const job = await sent;
+        const { video, charged } = await follow(async () => {
+          const { video: job, charged } = await sent;
           const final = await patiently(() => client.waitForVideo(job.id, { signal, onUpdate: (v) => seen(index, v) }), signal);
           open.delete(index);
           states.delete(index);
@@ -257,9 +256,10 @@ export async function sendBatch(server: BatchServer, planned: readonly PlannedCl
           await patiently(() => client.downloadTo(final.id, sidecarPath(path), 'metadata', signal), signal);
           if (p.image) await recordImage(sidecarPath(path), p.image);
           await patiently(() => client.downloadTo(final.id, path, 'video', signal), signal);
-          return final;
+          return { video: final, charged };
         });
-        credits += video.cost;
+        if (charged) credits += video.cost;
+        else held++;
         const { frames, middle } = await readClip(out, file, settings);
         made[index] = { clip: { ...p.item, file, frames, reused: false, ms: performance.now() - t0, video: video.id }, middle };
         done++;
@@ -286,7 +286,7 @@ export async function sendBatch(server: BatchServer, planned: readonly PlannedCl
     { model: model.id, server: server.url, seed: options.seed, settings, failed: failed.length > 0 ? failed : undefined },
     options.columns,
   );
-  return { ...result, failed, credits };
+  return { ...result, failed, credits, held };
 }
 
 /** A clip's POST /v1/videos body, and the settings its metadata will record (what the folder knows it by). */
@@ -329,14 +329,27 @@ function clipRequest(model: Model, item: BatchItem, settings: BatchSettings, pic
 }
 
 /**
- * POST /v1/videos under a key made from the request: the same request again (a run again, a retry) is answered
- * with the video already made for it, not charged again. One that failed, was cancelled or expired is asked anew.
+ * The clip's video, and whether this run is charged for it. The video the server already holds under a key made
+ * from the request (a run again, a retry) is taken as it is, not charged again; otherwise POST /v1/videos under that
+ * key. One that failed, was cancelled or expired is asked anew, under a new key.
  */
-async function createOnce(client: CinesimClient, { request, identity }: PlannedClip, signal: AbortSignal | undefined): Promise<Video> {
+async function createOnce(client: CinesimClient, { request, identity }: PlannedClip, signal: AbortSignal | undefined): Promise<{ video: Video; charged: boolean }> {
   const key = clipKey(identity);
+  const held = await heldVideo(client, key, signal);
+  if (held && !spent(held)) return { video: held, charged: false };
+  // A server that cannot be asked answers the create with the video it holds, if any: counted as charged.
   const video = await patiently(() => client.createVideo(request, { idempotencyKey: key, signal }), signal);
-  if (!spent(video)) return video;
-  return patiently(() => client.createVideo(request, { idempotencyKey: `${key}-${randomUUID()}`, signal }), signal);
+  if (!spent(video)) return { video, charged: true };
+  return { video: await patiently(() => client.createVideo(request, { idempotencyKey: `${key}-${randomUUID()}`, signal }), signal), charged: true };
+}
+
+/** The video the server holds under an idempotency key (GET /v1/videos?idempotency_key=); undefined when none, or when it cannot be asked. */
+async function heldVideo(client: CinesimClient, key: string, signal: AbortSignal | undefined): Promise<Video | undefined> {
+  const page = await patiently(() => client.listVideos({ idempotency_key: key }), signal).catch((error: unknown) => {
+    if (isCinesimError(error) && error.status === 400) return undefined; // a server without the filter
+    throw error;
+  });
+  return page?.data[0];
 }
 
 /** A clip's idempotency key, made from its request (`identity`). */

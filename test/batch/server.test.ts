@@ -110,6 +110,8 @@ describe('cinesim batch --server', () => {
     const again = await run('spent-again');
     expect(again.code, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/4 to send \(4 already made on the server\): 0 credits at 1 per second; the key has 0/);
+    // ... and the summary says what this run made and was charged: nothing; the 4 came back from the server
+    expect(again.stderr).toMatch(/4 clips: made 0 on the server \(0 credits\), 4 already made there, kept 0;/);
     expect((await new CinesimClient({ baseURL: server.url, apiKey: spent.key }).usage()).balance).toBe(0); // nothing charged
     expect((await readdir(join(work, 'spent-again'))).filter((f) => f.endsWith('.mp4'))).toHaveLength(4);
     expect(await serverVideos(spent.key)).toBe(4);
@@ -120,6 +122,12 @@ describe('cinesim batch --server', () => {
     const short = await run('spent-short');
     expect([short.code, short.stderr]).toEqual([1, expect.stringMatching(/4 to send \(3 already made on the server\): 2 credits .*\n.*the batch costs 2 credits and the key has 0 left; nothing was sent/)]);
     expect(await serverVideos(spent.key)).toBe(3);
+    // With the 2 credits granted, that clip is made and charged; the others come back free, and the summary says so.
+    server.app.ledger.grant(spent.id, 2);
+    const topped = await run('spent-short');
+    expect(topped.code, topped.stderr).toBe(0);
+    expect(topped.stderr).toMatch(/4 clips: made 1 on the server \(2 credits\), 3 already made there, kept 0;/);
+    expect(await spentClient.usage()).toMatchObject({ balance: 0 });
   }, 30_000);
 
   it('checks every line with the server\'s model before anything is sent: a mistake names its line and exits 2', async () => {

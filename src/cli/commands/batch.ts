@@ -199,9 +199,10 @@ async function batchRemote(list: ListInput, flags: BatchFlags, clip: ClipOptions
     })
     .finally(() => process.off('SIGINT', onSigint));
   if (!flags.quiet) {
+    // What this run made and was charged; a video the server already held for a clip's request came back free.
     const sent = result.clips.filter((c) => !c.reused).length;
     process.stderr.write(
-      `${items.length} clips: made ${sent} on the server (${result.credits} credits), kept ${result.clips.length - sent}` +
+      `${items.length} clips: made ${sent - result.held} on the server (${result.credits} credits)${result.held ? `, ${result.held} already made there` : ''}, kept ${result.clips.length - sent}` +
         `${result.failed.length ? `, failed ${result.failed.length}` : ''}; ${progress.elapsed().toFixed(2)} s in all\n`,
     );
   }
