@@ -16,16 +16,11 @@
  * the first model driving them (what a pass finds changes what the next one proposes), and the trees are
  * fitted again on both. Deterministic: the same clips give the same file.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { impactOptionsFor, trackVideo } from '../src/audio/analyze.ts';
-import type { CameraPath } from '../src/audio/camera.ts';
-import type { ImpactOptions } from '../src/audio/impacts.ts';
-import type { Track } from '../src/audio/track.ts';
+import { writeFileSync } from 'node:fs';
 import { detectImpacts, IMPACT_FEATURES, type ImpactAcceptance, type ImpactModel } from '../src/audio/impacts.ts';
 import { fitBoostedTrees, type BoostedTrees, type BoostOptions } from '../src/audio/rescore.ts';
-import { isNear, matchDistance, matchEvents, pool, SYNC_FORMATS, syncClips, type MatchResult, type Truth } from '../src/audio/sync.ts';
-import type { ClipFormat } from '../src/world/spec.ts';
+import { isNear, matchDistance, matchEvents, pool, SYNC_FORMATS, type MatchResult } from '../src/audio/sync.ts';
+import { trackedClips, type TrackedClip as Clip } from './audio-tracked.ts';
 
 const TRAIN_SEEDS = [100, 101, 102, 103, 104, 105];
 const VALIDATION_SEEDS = [106, 107, 108, 109];
@@ -38,47 +33,6 @@ const TARGET_PRECISION = 0.9;
 const BOOST: Partial<BoostOptions> = { trees: 150, depth: 3, learningRate: 0.1 };
 const THRESHOLDS = Array.from({ length: 41 }, (_, i) => -2 + i * 0.1);
 const OUT = new URL('../src/audio/impact-model.json', import.meta.url);
-
-/** What the detector's second half needs of a clip (tracking, the slow part, is done once). */
-interface StoredClip {
-  seed: number;
-  tracks: Track[];
-  camera: CameraPath;
-  truth: Truth;
-  format: ClipFormat;
-}
-interface Clip extends StoredClip {
-  tracked: { tracks: Track[]; impactOptions: ImpactOptions };
-}
-
-/** The seeds' clips tracked; `--cache DIR` keeps them there between runs (DIR/seed-N.json). */
-function trackedClips(seeds: readonly number[]): Clip[] {
-  const out: Clip[] = [];
-  const at = process.argv.indexOf('--cache');
-  const cache = at > 0 ? process.argv[at + 1] : undefined;
-  for (const seed of seeds) {
-    const file = cache && join(cache, `seed-${seed}-${CLIPS_PER_SEED}.json`);
-    let stored: StoredClip[];
-    if (file && existsSync(file)) stored = JSON.parse(readFileSync(file, 'utf8')) as StoredClip[];
-    else {
-      const t0 = performance.now();
-      stored = [];
-      for (const clip of syncClips({ clips: CLIPS_PER_SEED, seed })) {
-        const { tracks, camera } = trackVideo(clip.video);
-        // The detector reads positions, areas and flags only; the pixels would hold every clip's frames in memory.
-        const slim = tracks.map((t) => ({ ...t, observations: t.observations.map((o) => ({ ...o, pixels: new Int32Array(0), weights: new Float32Array(0) })) }));
-        stored.push({ seed, tracks: slim, camera: { toFirst: camera.toFirst, moving: camera.moving }, truth: clip.truth, format: clip.format });
-      }
-      console.error(`seed ${seed}: ${CLIPS_PER_SEED} clips tracked in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-      if (file) {
-        mkdirSync(cache, { recursive: true });
-        writeFileSync(file, JSON.stringify(stored));
-      }
-    }
-    for (const c of stored) out.push({ ...c, tracked: { tracks: c.tracks, impactOptions: impactOptionsFor(c.format, c.camera) } });
-  }
-  return out;
-}
 
 /** Share of the visible impacts with a candidate on them: the recall no re-scorer can pass. */
 function candidateRecall(clips: readonly Clip[]): number {
@@ -136,8 +90,8 @@ function rounded(model: BoostedTrees): BoostedTrees {
 
 const dryRun = process.argv.includes('--dry-run');
 const features = [...IMPACT_FEATURES];
-const train = trackedClips(TRAIN_SEEDS);
-const validation = trackedClips(VALIDATION_SEEDS);
+const train = trackedClips(TRAIN_SEEDS, CLIPS_PER_SEED);
+const validation = trackedClips(VALIDATION_SEEDS, CLIPS_PER_SEED);
 
 const rules: ImpactAcceptance = { kind: 'rules' };
 const first = candidates(train, rules);
