@@ -7,7 +7,8 @@
  *                  objects went and their colours (sweep.ts), and a second background leaves those out,
  *                  which removes the ghosts of objects that stay in place
  *   4. tracks      blobs linked across frames, shared blobs split when objects touch (track.ts)
- *   5. events      impacts from trajectory kinks (impacts.ts), motions (motions.ts), the scene (scene.ts)
+ *   5. events      impacts from trajectory kinks (impacts.ts), fused with the impact net's heat read off the
+ *                  pixels (impact-net.ts), motions (motions.ts), the scene (scene.ts)
  */
 import { frameAt, type VideoFrames } from '../media/frames.ts';
 import { buildBackground, type BackgroundModel } from './background.ts';
@@ -15,6 +16,7 @@ import { findBlobs, type Blob } from './blobs.ts';
 import { applySimilarity, estimateCamera, invert, type CameraPath } from './camera.ts';
 import type { SoundEvents } from './events.ts';
 import { estimateThresholds, foregroundWeights, makeScratch, type Thresholds } from './foreground.ts';
+import { fuseImpacts, impactHeatmap } from './impact-net.ts';
 import { detectImpacts, type ImpactOptions } from './impacts.ts';
 import { detectMotions } from './motions.ts';
 import { describeScene } from './scene.ts';
@@ -23,11 +25,17 @@ import { trackBlobs, type Track } from './track.ts';
 import { invalidArgument } from '../errors.ts';
 
 /** What the impact detector may be told beyond the frames: who keeps its candidates, who sees them (training). */
-export type AnalyzeOptions = Pick<ImpactOptions, 'accept' | 'onCandidate'>;
+export interface AnalyzeOptions extends Pick<ImpactOptions, 'accept' | 'onCandidate'> {
+  /** Fuse the tracked impacts with the impact net's (default true); false: the tracker's alone. */
+  net?: boolean;
+}
 
-export function analyzeVideo(video: VideoFrames, options: AnalyzeOptions = {}): SoundEvents {
+export async function analyzeVideo(video: VideoFrames, options: AnalyzeOptions = {}): Promise<SoundEvents> {
   const { width, height, fps, count } = video;
+  const { net = true, ...impactChoices } = options;
   const { tracks, camera, model, impactOptions } = trackVideo(video);
+  const tracked = detectImpacts(tracks, { ...impactOptions, ...impactChoices });
+  const impacts = net ? fuseImpacts(tracked, await impactHeatmap(video), { fps, width, height, tracks, toScene: impactOptions.toScene }) : tracked;
   return {
     width,
     height,
@@ -35,7 +43,7 @@ export function analyzeVideo(video: VideoFrames, options: AnalyzeOptions = {}): 
     frames: count,
     duration: count / fps,
     cameraMoving: camera.moving,
-    impacts: detectImpacts(tracks, { ...impactOptions, ...options }),
+    impacts,
     motions: detectMotions(tracks, { fps, width, height, toScene: impactOptions.toScene }),
     scene: describeScene(model),
   };

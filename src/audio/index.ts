@@ -24,8 +24,8 @@ export interface Soundtrack {
   events: SoundEvents;
 }
 
-export function soundtrack(video: VideoFrames, options: SoundtrackOptions = {}): Soundtrack {
-  const events = analyzeVideo(video);
+export async function soundtrack(video: VideoFrames, options: SoundtrackOptions = {}): Promise<Soundtrack> {
+  const events = await analyzeVideo(video);
   return { audio: synthesize(events, options), events };
 }
 

@@ -247,12 +247,12 @@ export interface SyncReport {
 }
 
 /** Renders `clips` sampled scenes, detects impacts from the frames, and scores them against the log. */
-export function evaluateSync(options: SyncOptions): SyncReport {
+export async function evaluateSync(options: SyncOptions): Promise<SyncReport> {
   const formats = options.formats ?? SYNC_FORMATS;
   const tolerance = options.toleranceFrames ?? 1;
   const clips: SyncReport['clips'] = [];
   for (const { scene, format, seed, video, truth } of syncClips(options)) {
-    const detected = analyzeVideo(video, options.analysis).impacts;
+    const detected = (await analyzeVideo(video, options.analysis)).impacts;
     const visible = matchEvents(detected, truth.visible, tolerance, { ignore: truth.all, maxDistance: matchDistance(format) });
     clips.push({ scene, format, seed, detected, truth, visible });
   }

@@ -81,7 +81,7 @@ export async function makeBatch(pipe: VideoPipeline, items: readonly BatchItem[]
     const file = await freeName(out, clipFileName(item, items.length));
     const t0 = performance.now();
     const result = await generateClip(pipe, { ...request, firstFrame: image?.frames }, { signal: options.signal, onProgress: (p) => progress(p) });
-    const audio = settings.audio ? soundtrack(result.video, { seed: result.seed }).audio : undefined;
+    const audio = settings.audio ? (await soundtrack(result.video, { seed: result.seed })).audio : undefined;
     await writeClip(result.video, join(out, file), {
       audio,
       signal: options.signal,

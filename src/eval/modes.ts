@@ -432,7 +432,7 @@ async function measureSync(clips: number): Promise<SyncResult> {
   }
   if (typeof audio.evaluateSync !== 'function') return { skipped: 'src/audio has no evaluateSync yet' };
   const toleranceFrames = 1;
-  const { overall } = audio.evaluateSync({ clips, seed: 1, toleranceFrames });
+  const { overall } = await audio.evaluateSync({ clips, seed: 1, toleranceFrames });
   return {
     clips: overall.clips,
     toleranceFrames,

@@ -125,7 +125,7 @@ export async function makeFilm(model: VideoPipeline | UnloadedFilmModel, plan: S
     // A continued shot opens on the frame before it, its new frames matched to it as an extension's are; a
     // picture shot likewise opens on the storyboard frame itself, not the VAE's re-decoding of it.
     const made = firstFrame ? matchPrefixSeam(firstFrame, result.video) : result.video;
-    const audio = settings.audio ? soundtrack(made, { seed: shot.seed }).audio : undefined;
+    const audio = settings.audio ? (await soundtrack(made, { seed: shot.seed })).audio : undefined;
     await writeClip(made, join(out, dir) + '/', {
       audio,
       signal: options.signal,
@@ -220,7 +220,7 @@ async function readShot(dir: string, count: number, settings: FilmSettings, seed
     return undefined;
   }
   if (!settings.audio) return { video };
-  const audio = await readWav(join(dir, FOLDER_FILES.audio)).catch(() => soundtrack(video, { seed }).audio);
+  const audio = await readWav(join(dir, FOLDER_FILES.audio)).catch(async () => (await soundtrack(video, { seed })).audio);
   return { video, audio };
 }
 

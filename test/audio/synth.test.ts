@@ -112,7 +112,7 @@ describe('soundtrack', () => {
   it('muxes into an MP4 whose audio stream lasts as long as the video', async () => {
     const scene = { background: 'grass' as const, camera: 'static' as const, objects: [{ shape: 'ball' as const, color: 'red' as const, size: 'medium' as const, texture: 'plain' as const, motion: 'bounce' as const }] };
     const { video } = renderClip(scene, { width: 64, height: 64, fps: 8, frames: 17 }, 3);
-    const { audio, events: heard } = soundtrack(video, { seed: 1 });
+    const { audio, events: heard } = await soundtrack(video, { seed: 1 });
     expect(heard.impacts.length).toBeGreaterThan(0);
     expect(heard.scene.ambient.hum).toBe(0); // a field is not a studio backdrop
     const path = join(await dir, 'bounce.mp4');

@@ -161,7 +161,7 @@ async function generateCommand(prompt: string, flags: GenerateFlags): Promise<vo
     const resultSeed = result.seed;
     const genSeconds = result.timings.total / 1000;
 
-    const audio = flags.audio ? (await import('../../audio/index.ts')).soundtrack(video, { seed: resultSeed }).audio : undefined;
+    const audio = flags.audio ? (await (await import('../../audio/index.ts')).soundtrack(video, { seed: resultSeed })).audio : undefined;
     const written = await media.writeClip(video, flags.out, {
       audio,
       upscale: upscale === undefined ? undefined : { factor: upscale, kernel: 'nearest' },

@@ -98,7 +98,7 @@ class GenerationWorker {
       settings: { ...result.settings, chunks: result.chunks, audio: p.audio },
       extra: { ...task.metadataExtra },
     };
-    const audio = p.audio ? soundtrack(result.video, { seed: result.seed }).audio : undefined;
+    const audio = p.audio ? (await soundtrack(result.video, { seed: result.seed })).audio : undefined;
     await writeClip(result.video, video, { metadata, audio, signal });
     await writeThumbnail(result.video, join(task.outDir, 'thumbnail.webp'), { upscale: {} });
     await writeContactSheet(result.video, join(task.outDir, 'spritesheet.png'), { maxFrames: 16 });
