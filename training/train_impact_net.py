@@ -36,7 +36,7 @@ IGNORE_RADIUS = 16.0  # the sync measure's reach: a quarter of the short side
 @dataclass
 class Config:
     data: str = "data/impacts"
-    seeds: str = "100,101,102,103,104,105,110,111,112,113,114,115,116,117,118,119"
+    seeds: str = "100,101,102,103,104,105,110,111,112,113,114,115,116,117,118,119,124,125,126,127,128,129,130,131"
     out: str = "training/runs/impact-net"
     steps: int = 12000
     stop_at: int = 0          # stop (with a checkpoint) at this step although the schedule runs to `steps`

@@ -3,7 +3,7 @@
  * against the simulator's events, ±1 frame, by the truth rule of src/audio/sync.ts.
  *
  * The target is 90% precision and recall. On these clips (more 64x64 than the bench's mix) the detector
- * reaches 93.3% precision and 88.2% recall (97.0% / 95.5% at 128x128 @ 24 fps), measured 2026-12-08 with
+ * reaches 92.6% precision and 88.4% recall, measured 2026-12-08 with
  * the tracker fused with the impact net (src/audio/impact-net.ts); the tracker alone: 94.4%, 80.9%, 92.5%
  * recall at 128x128 @ 24 fps. The floors sit about two points below for floating-point differences
  * between machines. Raise them when the detector improves.
