@@ -525,9 +525,9 @@ describe.skipIf(!HAS_CHROMIUM)('the studio on a server with API keys', { timeout
     await page.goto(`${server.url}/`);
     await page.evaluate('localStorage.clear()');
     await page.reload();
-    await page.getByRole('textbox', { name: 'API key' }).fill(key);
+    await page.getByRole('textbox', { name: 'API key' }).fill(key, { timeout: 90_000 });
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.locator('.credits', { hasText: '6 credits' }).waitFor();
+    await page.locator('.credits', { hasText: '6 credits' }).waitFor({ timeout: 90_000 });
     await page.locator('label.mode-option', { hasText: /^List$/ }).click();
     await page.fill('#prompt-list', prompts.join('\n'));
     await page.locator('.list-check', { hasText: 'Prompts: 3 · videos: 3' }).waitFor();
