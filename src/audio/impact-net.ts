@@ -23,6 +23,7 @@ import type { VideoFrames } from '../media/frames.ts';
 import { float32Output, float32Tensor, Session } from '../engine/ort.ts';
 import { CinesimError, ERRORS } from '../errors.ts';
 import type { SoundImpact } from './events.ts';
+import { median } from './stats.ts';
 import type { PointMap, Track } from './track.ts';
 
 /** impact-net.json: the graph's input layout, the fusion's thresholds, and how they were made. */
@@ -230,7 +231,7 @@ export function fuseImpacts(tracked: readonly SoundImpact[], map: ImpactHeatmap,
   // The reach of a match in the sync measure: a detection this close to an impact stands for it.
   const reach = 0.25 * short;
   const kept = tracked.filter((d) => heatNear(map, d.frame, d.x, d.y, reach) >= thresholds.support);
-  const typicalStrength = median(kept.map((d) => d.strength)) ?? 1;
+  const typicalStrength = kept.length > 0 ? median(kept.map((d) => d.strength)) : 1;
   const added: SoundImpact[] = [];
   for (const p of heatPeaks(map, thresholds.peak)) {
     // An impact is seen as a change between the motion before it and after it; at the first and the last
@@ -273,10 +274,4 @@ function speedChange(track: Track, k: number, ctx: FuseContext): number | undefi
   if (!a || !b || !c) return undefined;
   const short = Math.min(ctx.width, ctx.height);
   return (Math.hypot(c[0] - 2 * b[0] + a[0], c[1] - 2 * b[1] + a[1]) * ctx.fps) / short;
-}
-
-function median(values: readonly number[]): number | undefined {
-  if (values.length === 0) return undefined;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
